@@ -1,0 +1,62 @@
+# event_types -- PGXS build
+#
+#   make && make install          build and install into the PostgreSQL of $(PG_CONFIG)
+#   make installcheck             pg_regress suite (sql/ + expected/)
+#   make prove                    pgTAP suite (test/*.sql), incl. JSON-Schema-Test-Suite conformance
+#   make installcheck REGRESS=validator_core      one regression test
+#   make prove PROVE_TESTS=test/conformance.sql   one pgTAP file
+
+EXTENSION = event_types
+EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" $(EXTENSION).control)
+
+MODULE_big = event_types
+OBJS = \
+	src/event_types.o \
+	src/event_type.o \
+	src/catalog.o \
+	src/catalog_data.o \
+	src/message.o \
+	$(patsubst %.c,%.o,$(sort $(wildcard src/validator/*.c)))
+
+# The install script is concatenated from the parts in src/sql/ (one concern each).
+SQL_PARTS = $(sort $(wildcard src/sql/*.sql))
+DATA_built = $(EXTENSION)--$(EXTVERSION).sql
+DATA = $(filter-out $(DATA_built),$(wildcard $(EXTENSION)--*--*.sql))
+
+REGRESS = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
+REGRESS_OPTS = --load-extension=$(EXTENSION)
+
+SCHEMA_FILES = $(sort $(wildcard schemas/*/*.json schemas/meta/*/*.json schemas/meta/*/*/*.json))
+EXTRA_CLEAN = src/catalog_data.c test/conformance/generated
+
+PG_CPPFLAGS = -I$(srcdir)/src -I$(srcdir)/src/validator
+# -Wextra on top of PGXS's -Wall; CI adds -Werror through PG_CFLAGS.
+override PG_CFLAGS += -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+PYTHON ?= python3
+
+src/catalog_data.c: tools/gen_catalog.py $(SCHEMA_FILES)
+	$(PYTHON) tools/gen_catalog.py c schemas > $@.tmp && mv $@.tmp $@
+
+src/catalog.o src/catalog_data.o: src/catalog.h
+
+$(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS)
+	cat $(SQL_PARTS) > $@
+
+# pgTAP: each file runs in its own transaction in database $(PROVE_DB).
+PROVE_DB ?= event_types_prove
+PROVE_TESTS ?= $(sort $(wildcard test/*.sql))
+CONFORMANCE_SQL = test/conformance/generated/suite.sql
+
+$(CONFORMANCE_SQL): test/conformance/gen_suite.py $(shell find test/vendor -name '*.json' 2>/dev/null)
+	@mkdir -p $(dir $@)
+	$(PYTHON) test/conformance/gen_suite.py test/vendor/json-schema-test-suite > $@.tmp && mv $@.tmp $@
+
+.PHONY: prove
+prove: $(CONFORMANCE_SQL)
+	@psql -X -q -d postgres -c 'DROP DATABASE IF EXISTS $(PROVE_DB)' -c 'CREATE DATABASE $(PROVE_DB)' >/dev/null
+	pg_prove -d $(PROVE_DB) $(PROVE_TESTS)

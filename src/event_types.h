@@ -1,0 +1,32 @@
+/*-------------------------------------------------------------------------
+ *
+ * event_types.h
+ *	  Module-wide declarations: settings (GUCs) and shared limits.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef EVENT_TYPES_H
+#define EVENT_TYPES_H
+
+#include "fmgr.h"
+
+/* PGDLLEXPORT on the prototypes is required on Windows before PG 16 */
+#if PG_VERSION_NUM < 160000
+#define ET_FUNCTION_INFO(name) \
+	extern PGDLLEXPORT Datum name(PG_FUNCTION_ARGS); \
+	PG_FUNCTION_INFO_V1(name)
+#else
+#define ET_FUNCTION_INFO(name) PG_FUNCTION_INFO_V1(name)
+#endif
+
+/*
+ * Deepest instance nesting the validator walks.  Deeper documents get a
+ * clear error (54001) instead of a stack overflow; jsonb itself allows more.
+ */
+#define ET_MAX_NESTING_DEPTH 512
+
+/* GUC: event_types.format_assertion -- assert "format" (true) or treat it
+ * as an annotation only, the 2020-12 default for plain meta-schemas. */
+extern bool et_format_assertion;
+
+#endif							/* EVENT_TYPES_H */
