@@ -1,0 +1,1213 @@
+/*-------------------------------------------------------------------------
+ *
+ * evaluate.c
+ *	  Evaluate a compiled JSON Schema against a JSONB instance.
+ *
+ * The instance is read in place through jsonb_access.h: no text round
+ * trip, no JsonbIterator, no copies of keys or values.  Two modes share one
+ * walk:
+ *
+ *	- boolean (EtValidate): stop at the first failing keyword;
+ *	- collecting (EtValidateCollect): keep going and record every violation
+ *	  with a JSON Pointer to the failing value.
+ *
+ * Subschemas whose failure is not itself an error (anyOf/oneOf branches,
+ * "not", "if", "contains") are always evaluated silently.
+ *
+ * Annotations: only unevaluatedProperties / unevaluatedItems need to know
+ * which properties and items other keywords evaluated.  A node that has
+ * one of them evaluates its in-place applicators with a bitmap (Annot) of
+ * the instance's keys or items; every other evaluation passes NULL and
+ * pays nothing.  Successful in-place subschemas merge their bitmaps
+ * upward, as the 2020-12 annotation rules say.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "common/hashfn.h"
+#include "lib/stringinfo.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/fmgrprotos.h"
+#include "utils/json.h"
+
+#include "event_types.h"
+#include "jsonb_access.h"
+#include "schema.h"
+
+/* Evaluation steps without instance descent before we call it a $ref loop */
+#define ET_MAX_EVAL_DEPTH	(ET_MAX_NESTING_DEPTH * 8)
+
+typedef struct PathSeg
+{
+	const char *key;			/* NULL: array index */
+	int			keylen;
+	int			index;
+} PathSeg;
+
+/* Which keys / items of the current instance some keyword evaluated */
+typedef struct Annot
+{
+	int			count;
+	uint8	   *bits;
+} Annot;
+
+typedef struct EvalState
+{
+	bool		collect;		/* record errors, do not stop at the first */
+	EtErrorList *errors;
+	const char *path_prefix;
+	int			pathlen;
+	int			pathcap;
+	PathSeg    *path;
+	int			scopelen;		/* dynamic scope: resources entered */
+	int			scopecap;
+	EtResource **scope;
+	int			depth;
+} EvalState;
+
+static bool EvalNode(EvalState *st, EtNode *node, const JsonbValue *inst, Annot *ann);
+
+/* ----------------------------------------------------------------
+ * Paths and errors
+ * ----------------------------------------------------------------
+ */
+static inline void
+PushKey(EvalState *st, const char *key, int len)
+{
+	if (st->pathlen >= st->pathcap)
+	{
+		st->pathcap *= 2;
+		st->path = repalloc(st->path, sizeof(PathSeg) * st->pathcap);
+	}
+	if (st->pathlen >= ET_MAX_NESTING_DEPTH)
+		ereport(ERROR,
+				(errcode(ERRCODE_STATEMENT_TOO_COMPLEX),
+				 errmsg("JSON document nested deeper than %d levels",
+						ET_MAX_NESTING_DEPTH),
+				 errdetail("The validator does not descend further than %d levels of objects and arrays.",
+						   ET_MAX_NESTING_DEPTH)));
+	st->path[st->pathlen].key = key;
+	st->path[st->pathlen].keylen = len;
+	st->pathlen++;
+}
+
+static inline void
+PushIndex(EvalState *st, int index)
+{
+	PushKey(st, NULL, 0);
+	st->path[st->pathlen - 1].index = index;
+}
+
+static inline void
+PopPath(EvalState *st)
+{
+	st->pathlen--;
+}
+
+/* Render the current instance location as an RFC 6901 JSON Pointer */
+static char *
+CurrentPointer(EvalState *st)
+{
+	StringInfoData s;
+	int			i,
+				j;
+
+	initStringInfo(&s);
+	if (st->path_prefix)
+		appendStringInfoString(&s, st->path_prefix);
+	for (i = 0; i < st->pathlen; i++)
+	{
+		PathSeg    *seg = &st->path[i];
+
+		appendStringInfoChar(&s, '/');
+		if (seg->key == NULL)
+		{
+			appendStringInfo(&s, "%d", seg->index);
+			continue;
+		}
+		for (j = 0; j < seg->keylen; j++)
+		{
+			if (seg->key[j] == '~')
+				appendStringInfoString(&s, "~0");
+			else if (seg->key[j] == '/')
+				appendStringInfoString(&s, "~1");
+			else
+				appendStringInfoChar(&s, seg->key[j]);
+		}
+	}
+	return s.data;
+}
+
+static void AddError(EvalState *st, const char *keyword, const char *fmt,...) pg_attribute_printf(3, 4);
+
+static void
+AddError(EvalState *st, const char *keyword, const char *fmt,...)
+{
+	EtErrorList *list = st->errors;
+	EtError    *e;
+	StringInfoData msg;
+
+	if (list->count >= list->capacity)
+	{
+		list->capacity = list->capacity ? list->capacity * 2 : 8;
+		if (list->items)
+			list->items = repalloc(list->items, sizeof(EtError) * list->capacity);
+		else
+			list->items = palloc(sizeof(EtError) * list->capacity);
+	}
+	e = &list->items[list->count++];
+	e->path = CurrentPointer(st);
+	e->keyword = keyword;
+	initStringInfo(&msg);
+	for (;;)
+	{
+		va_list		args;
+		int			needed;
+
+		va_start(args, fmt);
+		needed = appendStringInfoVA(&msg, fmt, args);
+		va_end(args);
+		if (needed == 0)
+			break;
+		enlargeStringInfo(&msg, needed);
+	}
+	e->message = msg.data;
+}
+
+/* Report only when collecting: message formatting costs nothing otherwise */
+#define REPORT(st, kw, ...) \
+	do { if ((st)->collect) AddError((st), (kw), __VA_ARGS__); } while (0)
+
+/* Short display text of a JSON value for messages */
+static char *
+ValueText(const JsonbValue *v)
+{
+	char	   *s;
+
+	switch (v->type)
+	{
+		case jbvNull:
+			return "null";
+		case jbvBool:
+			return v->val.boolean ? "true" : "false";
+		case jbvNumeric:
+			return DatumGetCString(DirectFunctionCall1(numeric_out,
+													   NumericGetDatum(v->val.numeric)));
+		case jbvString:
+			{
+				StringInfoData buf;
+				char	   *raw = pnstrdup(v->val.string.val, Min(v->val.string.len, 60));
+
+				initStringInfo(&buf);
+				escape_json(&buf, raw);
+				if (v->val.string.len > 60)
+					appendStringInfoString(&buf, "...");
+				return buf.data;
+			}
+		default:
+			s = JsonbToCString(NULL, v->val.binary.data, v->val.binary.len);
+			if (strlen(s) > 80)
+				s = psprintf("%.77s...", s);
+			return s;
+	}
+}
+
+static const char *
+TypeName(const JsonbValue *v)
+{
+	switch (v->type)
+	{
+		case jbvNull:
+			return "null";
+		case jbvBool:
+			return "boolean";
+		case jbvNumeric:
+			return "number";
+		case jbvString:
+			return "string";
+		default:
+			return JbIsObject(v) ? "object" : "array";
+	}
+}
+
+static char *
+TypeListText(uint8 types)
+{
+	static const char *const names[] = {
+		"null", "boolean", "object", "array", "number", "string", "integer"
+	};
+	StringInfoData s;
+	int			i,
+				n = 0;
+
+	initStringInfo(&s);
+	for (i = 0; i < lengthof(names); i++)
+	{
+		if (types & (1 << i))
+		{
+			if (n++)
+				appendStringInfoString(&s, " or ");
+			appendStringInfoString(&s, names[i]);
+		}
+	}
+	return n ? s.data : "no type at all";
+}
+
+/* ----------------------------------------------------------------
+ * Values
+ * ----------------------------------------------------------------
+ */
+static inline int
+NumCmp(Numeric a, Numeric b)
+{
+	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, NumericGetDatum(a),
+											 NumericGetDatum(b)));
+}
+
+static inline bool
+NumIsIntegral(Numeric n)
+{
+	return DatumGetInt32(DirectFunctionCall1(numeric_min_scale,
+											 NumericGetDatum(n))) == 0;
+}
+
+static bool
+TypeMatches(uint8 types, const JsonbValue *v)
+{
+	switch (v->type)
+	{
+		case jbvNull:
+			return (types & ET_T_NULL) != 0;
+		case jbvBool:
+			return (types & ET_T_BOOLEAN) != 0;
+		case jbvString:
+			return (types & ET_T_STRING) != 0;
+		case jbvNumeric:
+			if (types & ET_T_NUMBER)
+				return true;
+			return (types & ET_T_INTEGER) && NumIsIntegral(v->val.numeric);
+		default:
+			return (types & (JbIsObject(v) ? ET_T_OBJECT : ET_T_ARRAY)) != 0;
+	}
+}
+
+/* JSON Schema equality: 1 == 1.0, objects ignore key order. */
+static bool
+JbEqual(const JsonbValue *a, const JsonbValue *b)
+{
+	if (a->type != b->type)
+		return false;
+	switch (a->type)
+	{
+		case jbvNull:
+			return true;
+		case jbvBool:
+			return a->val.boolean == b->val.boolean;
+		case jbvString:
+			return a->val.string.len == b->val.string.len &&
+				memcmp(a->val.string.val, b->val.string.val, a->val.string.len) == 0;
+		case jbvNumeric:
+			return NumCmp(a->val.numeric, b->val.numeric) == 0;
+		default:
+			{
+				JbIter		ia,
+							ib;
+				JsonbValue	ka,
+							va,
+							kb,
+							vb;
+
+				check_stack_depth();
+				if (JbIsObject(a) != JbIsObject(b) || JbCount(a) != JbCount(b))
+					return false;
+				JbIterInit(&ia, a);
+				JbIterInit(&ib, b);
+				if (JbIsObject(a))
+				{
+					/* keys are sorted the same way in both: compare pairwise */
+					while (JbObjectNext(&ia, &ka, &va) && JbObjectNext(&ib, &kb, &vb))
+						if (!JbEqual(&ka, &kb) || !JbEqual(&va, &vb))
+							return false;
+				}
+				else
+				{
+					while (JbArrayNext(&ia, &va) && JbArrayNext(&ib, &vb))
+						if (!JbEqual(&va, &vb))
+							return false;
+				}
+				return true;
+			}
+	}
+}
+
+/* A hash consistent with JbEqual (hash_numeric ignores trailing zeros). */
+static uint32
+JbHash(const JsonbValue *v)
+{
+	switch (v->type)
+	{
+		case jbvNull:
+			return 0x9e3779b9;
+		case jbvBool:
+			return v->val.boolean ? 0x1234567 : 0x7654321;
+		case jbvString:
+			return hash_bytes((const unsigned char *) v->val.string.val, v->val.string.len);
+		case jbvNumeric:
+			return DatumGetUInt32(DirectFunctionCall1(hash_numeric,
+													  NumericGetDatum(v->val.numeric)));
+		default:
+			{
+				JbIter		it;
+				JsonbValue	k,
+							e;
+				uint32		h = JbIsObject(v) ? 0xabcdef : 0xfedcba;
+
+				check_stack_depth();
+				JbIterInit(&it, v);
+				if (JbIsObject(v))
+					while (JbObjectNext(&it, &k, &e))
+						h = hash_combine(hash_combine(h, JbHash(&k)), JbHash(&e));
+				else
+					while (JbArrayNext(&it, &e))
+						h = hash_combine(h, JbHash(&e));
+				return h;
+			}
+	}
+}
+
+typedef struct HashedItem
+{
+	uint32		hash;
+	int			index;
+	JsonbValue	value;
+} HashedItem;
+
+static int
+CompareHashedItems(const void *a, const void *b)
+{
+	const HashedItem *x = a;
+	const HashedItem *y = b;
+
+	if (x->hash != y->hash)
+		return x->hash < y->hash ? -1 : 1;
+	return x->index - y->index;
+}
+
+/* Find two equal items; O(n log n) by hashing once arrays get long. */
+static bool
+FindDuplicate(const JsonbValue *arr, int *first, int *second)
+{
+	int			n = JbCount(arr);
+	HashedItem *items = palloc(sizeof(HashedItem) * Max(n, 1));
+	JbIter		it;
+	int			i,
+				j;
+
+	JbIterInit(&it, arr);
+	for (i = 0; JbArrayNext(&it, &items[i].value); i++)
+		items[i].index = i;
+	if (n <= 16)
+	{
+		for (i = 0; i < n; i++)
+			for (j = i + 1; j < n; j++)
+				if (JbEqual(&items[i].value, &items[j].value))
+				{
+					*first = i;
+					*second = j;
+					return true;
+				}
+		return false;
+	}
+	for (i = 0; i < n; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		items[i].hash = JbHash(&items[i].value);
+	}
+	qsort(items, n, sizeof(HashedItem), CompareHashedItems);
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n && items[j].hash == items[i].hash; j++)
+			if (JbEqual(&items[i].value, &items[j].value))
+			{
+				*first = Min(items[i].index, items[j].index);
+				*second = Max(items[i].index, items[j].index);
+				return true;
+			}
+	return false;
+}
+
+/* Length in characters (code points), as JSON Schema counts it */
+static int
+StringLength(const char *s, int len)
+{
+	int			i;
+
+	for (i = 0; i < len; i++)
+		if ((unsigned char) s[i] >= 0x80)
+			return pg_mbstrlen_with_len(s, len);
+	return len;
+}
+
+/* ----------------------------------------------------------------
+ * Annotations
+ * ----------------------------------------------------------------
+ */
+static inline void
+AnnotInit(Annot *a, const JsonbValue *inst)
+{
+	a->count = (inst->type == jbvBinary) ? JbCount(inst) : 0;
+	a->bits = a->count ? palloc0((a->count + 7) / 8) : NULL;
+}
+
+static inline void
+AnnotSet(Annot *a, int i)
+{
+	if (a && a->bits)
+		a->bits[i / 8] |= (1 << (i % 8));
+}
+
+static inline bool
+AnnotGet(const Annot *a, int i)
+{
+	return (a->bits[i / 8] & (1 << (i % 8))) != 0;
+}
+
+static inline void
+AnnotMerge(Annot *into, const Annot *from)
+{
+	int			i;
+
+	if (into && into->bits && from->bits)
+		for (i = 0; i < (into->count + 7) / 8; i++)
+			into->bits[i] |= from->bits[i];
+}
+
+static inline void
+AnnotSetAll(Annot *a)
+{
+	if (a && a->bits)
+		memset(a->bits, 0xff, (a->count + 7) / 8);
+}
+
+/* ----------------------------------------------------------------
+ * Keyword groups
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * Evaluate a child schema under 'keyword'.  A "false" child gets a message
+ * naming what was not allowed instead of a bare "false schema".
+ */
+static inline bool
+EvalChild(EvalState *st, EtNode *child, const JsonbValue *inst, Annot *ann,
+		  const char *keyword, const char *what)
+{
+	if (child->is_boolean)
+	{
+		if (child->boolean_value)
+			return true;
+		REPORT(st, keyword, "%s is not allowed", what);
+		return false;
+	}
+	return EvalNode(st, child, inst, ann);
+}
+
+static bool
+EvalString(EvalState *st, EtNode *node, const JsonbValue *inst)
+{
+	const char *s = inst->val.string.val;
+	int			len = inst->val.string.len;
+	bool		valid = true;
+
+	if (node->min_length >= 0 || node->max_length >= 0)
+	{
+		int			chars = StringLength(s, len);
+
+		if (node->min_length >= 0 && chars < node->min_length)
+		{
+			REPORT(st, "minLength", "string is shorter than %d characters (%d)",
+				   node->min_length, chars);
+			valid = false;
+			if (!st->collect)
+				return false;
+		}
+		if (node->max_length >= 0 && chars > node->max_length)
+		{
+			REPORT(st, "maxLength", "string is longer than %d characters (%d)",
+				   node->max_length, chars);
+			valid = false;
+			if (!st->collect)
+				return false;
+		}
+	}
+	if (node->pattern && !EtRegexMatch(node->pattern, s, len))
+	{
+		REPORT(st, "pattern", "string %s does not match pattern \"%s\"",
+			   ValueText(inst), node->pattern_source);
+		valid = false;
+		if (!st->collect)
+			return false;
+	}
+	if (node->format != ET_FORMAT_UNKNOWN &&
+		(node->format_assert || et_format_assertion) &&
+		!EtFormatCheck(node->format, s, len))
+	{
+		REPORT(st, "format", "%s is not a valid \"%s\"", ValueText(inst),
+			   EtFormatName(node->format));
+		valid = false;
+	}
+	return valid;
+}
+
+static bool
+EvalNumber(EvalState *st, EtNode *node, const JsonbValue *inst)
+{
+	Numeric		n = inst->val.numeric;
+	bool		valid = true;
+
+#define NUMCHECK(cond, kw, fmt, limit) \
+	do { \
+		if (cond) \
+		{ \
+			REPORT(st, kw, fmt, ValueText(inst), \
+				   DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(limit)))); \
+			valid = false; \
+			if (!st->collect) \
+				return false; \
+		} \
+	} while (0)
+
+	if (node->minimum)
+		NUMCHECK(NumCmp(n, node->minimum) < 0, "minimum", "%s is less than the minimum of %s", node->minimum);
+	if (node->maximum)
+		NUMCHECK(NumCmp(n, node->maximum) > 0, "maximum", "%s is greater than the maximum of %s", node->maximum);
+	if (node->exclusive_minimum)
+		NUMCHECK(NumCmp(n, node->exclusive_minimum) <= 0, "exclusiveMinimum", "%s is not greater than %s", node->exclusive_minimum);
+	if (node->exclusive_maximum)
+		NUMCHECK(NumCmp(n, node->exclusive_maximum) >= 0, "exclusiveMaximum", "%s is not less than %s", node->exclusive_maximum);
+	if (node->multiple_of)
+	{
+		Datum		rem = DirectFunctionCall2(numeric_mod, NumericGetDatum(n),
+											  NumericGetDatum(node->multiple_of));
+
+		NUMCHECK(EtNumericSign(DatumGetNumeric(rem)) != 0,
+				 "multipleOf", "%s is not a multiple of %s", node->multiple_of);
+	}
+#undef NUMCHECK
+	return valid;
+}
+
+static bool
+EvalObject(EvalState *st, EtNode *node, const JsonbValue *inst, Annot *ann)
+{
+	bool		valid = true;
+	int			count = JbCount(inst);
+	int			i;
+	JsonbValue	v;
+
+#define FAIL() do { valid = false; if (!st->collect) return false; } while (0)
+
+	if (node->min_properties >= 0 && count < node->min_properties)
+	{
+		REPORT(st, "minProperties", "object has fewer than %d properties (%d)",
+			   node->min_properties, count);
+		FAIL();
+	}
+	if (node->max_properties >= 0 && count > node->max_properties)
+	{
+		REPORT(st, "maxProperties", "object has more than %d properties (%d)",
+			   node->max_properties, count);
+		FAIL();
+	}
+	for (i = 0; i < node->nrequired; i++)
+	{
+		JsonbValue *r = &node->required[i];
+
+		if (!JbObjectGet(inst, r->val.string.val, r->val.string.len, &v))
+		{
+			REPORT(st, "required", "missing required property \"%.*s\"",
+				   r->val.string.len, r->val.string.val);
+			FAIL();
+		}
+	}
+	for (i = 0; i < node->ndependent_required; i++)
+	{
+		EtDependentRequired *d = &node->dependent_required[i];
+		int			j;
+
+		if (!JbObjectGet(inst, d->key, d->keylen, &v))
+			continue;
+		for (j = 0; j < d->nrequired; j++)
+		{
+			JsonbValue *r = &d->required[j];
+
+			if (!JbObjectGet(inst, r->val.string.val, r->val.string.len, &v))
+			{
+				REPORT(st, "dependentRequired",
+					   "property \"%.*s\" is required when \"%.*s\" is present",
+					   r->val.string.len, r->val.string.val, d->keylen, d->key);
+				FAIL();
+			}
+		}
+	}
+
+	/* One pass over the instance's keys serves every per-property keyword */
+	if (node->nproperties || node->npattern_properties ||
+		node->additional_properties || node->property_names)
+	{
+		JbIter		it;
+		JsonbValue	key,
+					val;
+		int			pi = 0;
+
+		JbIterInit(&it, inst);
+		while (JbObjectNext(&it, &key, &val))
+		{
+			bool		matched = false;
+			int			k = it.i - 1;
+			int			p;
+
+			PushKey(st, key.val.string.val, key.val.string.len);
+
+			/* merge join: both sides are in JSONB key order */
+			while (pi < node->nproperties &&
+				   JbKeyCompare(node->properties[pi].key, node->properties[pi].keylen,
+								key.val.string.val, key.val.string.len) < 0)
+				pi++;
+			if (pi < node->nproperties &&
+				JbKeyCompare(node->properties[pi].key, node->properties[pi].keylen,
+							 key.val.string.val, key.val.string.len) == 0)
+			{
+				matched = true;
+				AnnotSet(ann, k);
+				if (!EvalChild(st, node->properties[pi].node, &val, NULL,
+							   "properties", "this property"))
+				{
+					PopPath(st);
+					FAIL();
+					PushKey(st, key.val.string.val, key.val.string.len);
+				}
+			}
+			for (p = 0; p < node->npattern_properties; p++)
+			{
+				EtPatternEntry *pe = &node->pattern_properties[p];
+
+				if (!EtRegexMatch(pe->re, key.val.string.val, key.val.string.len))
+					continue;
+				matched = true;
+				AnnotSet(ann, k);
+				if (!EvalChild(st, pe->node, &val, NULL, "patternProperties",
+							   "this property"))
+				{
+					PopPath(st);
+					FAIL();
+					PushKey(st, key.val.string.val, key.val.string.len);
+				}
+			}
+			if (!matched && node->additional_properties)
+			{
+				AnnotSet(ann, k);
+				if (!EvalChild(st, node->additional_properties, &val, NULL,
+							   "additionalProperties",
+							   psprintf("property \"%.*s\"", key.val.string.len,
+										key.val.string.val)))
+				{
+					PopPath(st);
+					FAIL();
+					PushKey(st, key.val.string.val, key.val.string.len);
+				}
+			}
+			if (node->property_names &&
+				!EvalChild(st, node->property_names, &key, NULL, "propertyNames",
+						   "this property name"))
+			{
+				PopPath(st);
+				FAIL();
+				PushKey(st, key.val.string.val, key.val.string.len);
+			}
+			PopPath(st);
+		}
+	}
+	for (i = 0; i < node->ndependent_schemas; i++)
+	{
+		EtPropEntry *d = &node->dependent_schemas[i];
+
+		if (JbObjectGet(inst, d->key, d->keylen, &v) &&
+			!EvalChild(st, d->node, inst, ann, "dependentSchemas",
+					   psprintf("an object with \"%.*s\"", d->keylen, d->key)))
+			FAIL();
+	}
+#undef FAIL
+	return valid;
+}
+
+static bool
+EvalArray(EvalState *st, EtNode *node, const JsonbValue *inst, Annot *ann)
+{
+	bool		valid = true;
+	int			count = JbCount(inst);
+	JbIter		it;
+	JsonbValue	elem;
+
+#define FAIL() do { valid = false; if (!st->collect) return false; } while (0)
+
+	if (node->min_items >= 0 && count < node->min_items)
+	{
+		REPORT(st, "minItems", "array has fewer than %d items (%d)", node->min_items, count);
+		FAIL();
+	}
+	if (node->max_items >= 0 && count > node->max_items)
+	{
+		REPORT(st, "maxItems", "array has more than %d items (%d)", node->max_items, count);
+		FAIL();
+	}
+	if (node->unique_items && count > 1)
+	{
+		int			a,
+					b;
+
+		if (FindDuplicate(inst, &a, &b))
+		{
+			REPORT(st, "uniqueItems", "items %d and %d are equal", a, b);
+			FAIL();
+		}
+	}
+	if (node->nprefix_items || node->items)
+	{
+		JbIterInit(&it, inst);
+		while (JbArrayNext(&it, &elem))
+		{
+			int			i = it.i - 1;
+			EtNode	   *child;
+			const char *kw;
+
+			if (i < node->nprefix_items)
+			{
+				child = node->prefix_items[i];
+				kw = "prefixItems";
+			}
+			else if (node->items)
+			{
+				child = node->items;
+				kw = "items";
+			}
+			else
+				break;
+			AnnotSet(ann, i);
+			CHECK_FOR_INTERRUPTS();
+			PushIndex(st, i);
+			if (!EvalChild(st, child, &elem, NULL, kw, "this item"))
+			{
+				PopPath(st);
+				FAIL();
+				continue;
+			}
+			PopPath(st);
+		}
+	}
+	if (node->contains)
+	{
+		bool		saved = st->collect;
+		int			matches = 0;
+
+		st->collect = false;
+		JbIterInit(&it, inst);
+		while (JbArrayNext(&it, &elem))
+		{
+			PushIndex(st, it.i - 1);
+			if (EvalChild(st, node->contains, &elem, NULL, "contains", "this item"))
+			{
+				matches++;
+				AnnotSet(ann, it.i - 1);
+			}
+			PopPath(st);
+			/* enough evidence, unless annotations or maxContains need all */
+			if (ann == NULL && node->max_contains < 0 && matches >= node->min_contains)
+				break;
+		}
+		st->collect = saved;
+		if (matches < node->min_contains)
+		{
+			if (node->min_contains == 1)
+				REPORT(st, "contains", "array does not contain an item matching the \"contains\" schema");
+			else
+				REPORT(st, "minContains", "array contains %d items matching the \"contains\" schema, fewer than %d",
+					   matches, node->min_contains);
+			FAIL();
+		}
+		if (node->max_contains >= 0 && matches > node->max_contains)
+		{
+			REPORT(st, "maxContains", "array contains %d items matching the \"contains\" schema, more than %d",
+				   matches, node->max_contains);
+			FAIL();
+		}
+	}
+#undef FAIL
+	return valid;
+}
+
+/* Resolve a $dynamicRef: the outermost resource in scope with the anchor wins */
+static EtNode *
+DynamicTarget(EvalState *st, EtNode *node)
+{
+	int			i,
+				j;
+
+	for (i = 0; i < st->scopelen; i++)
+	{
+		EtResource *r = st->scope[i];
+
+		for (j = 0; j < r->ndynamic; j++)
+			if (strcmp(r->dynamic_names[j], node->dynamic_anchor) == 0)
+				return r->dynamic_nodes[j];
+	}
+	return node->dynamic_ref;
+}
+
+/* anyOf / oneOf: silent branches; returns the number of passing branches */
+static int
+EvalBranches(EvalState *st, EtNode **branches, int n, const JsonbValue *inst,
+			 Annot *ann, bool stop_at_first, int *first, int *second)
+{
+	bool		saved = st->collect;
+	int			passed = 0;
+	int			i;
+
+	st->collect = false;
+	for (i = 0; i < n; i++)
+	{
+		Annot		local;
+		bool		ok;
+
+		if (ann)
+			AnnotInit(&local, inst);
+		ok = EvalChild(st, branches[i], inst, ann ? &local : NULL, "", "");
+		if (!ok)
+			continue;
+		if (ann)
+			AnnotMerge(ann, &local);
+		if (passed == 0)
+			*first = i;
+		else if (passed == 1)
+			*second = i;
+		passed++;
+		if (stop_at_first && ann == NULL)
+			break;
+	}
+	st->collect = saved;
+	return passed;
+}
+
+static bool
+EvalNode(EvalState *st, EtNode *node, const JsonbValue *inst, Annot *ann)
+{
+	bool		valid = true;
+	bool		pushed = false;
+	Annot		local;
+	Annot	   *my = ann;
+	int			i;
+
+	if (node->is_boolean)
+	{
+		if (!node->boolean_value)
+			REPORT(st, "false", "no value is allowed here (the schema is false)");
+		return node->boolean_value;
+	}
+	if (node->trivial)
+		return true;
+
+	check_stack_depth();
+	if (++st->depth > ET_MAX_EVAL_DEPTH + st->pathlen)
+		ereport(ERROR,
+				(errcode(ERRCODE_STATEMENT_TOO_COMPLEX),
+				 errmsg("JSON Schema evaluation recursed more than %d times without descending into the instance",
+						ET_MAX_EVAL_DEPTH),
+				 errhint("The schema probably has a $ref cycle that never consumes any part of the instance.")));
+
+	if (node->resource &&
+		(st->scopelen == 0 || st->scope[st->scopelen - 1] != node->resource))
+	{
+		if (st->scopelen >= st->scopecap)
+		{
+			st->scopecap *= 2;
+			st->scope = repalloc(st->scope, sizeof(EtResource *) * st->scopecap);
+		}
+		st->scope[st->scopelen++] = node->resource;
+		pushed = true;
+	}
+
+	/* unevaluated* see only what this node's own keywords evaluated */
+	if (node->has_unevaluated && inst->type == jbvBinary)
+	{
+		AnnotInit(&local, inst);
+		my = &local;
+	}
+
+#define FAIL() do { valid = false; if (!st->collect) goto done; } while (0)
+
+	if (node->types && !TypeMatches(node->types, inst))
+	{
+		REPORT(st, "type", "expected %s, got %s", TypeListText(node->types), TypeName(inst));
+		FAIL();
+	}
+	if (node->has_const && !JbEqual(&node->const_value, inst))
+	{
+		REPORT(st, "const", "value must be %s", ValueText(&node->const_value));
+		FAIL();
+	}
+	if (node->nenum >= 0)
+	{
+		for (i = 0; i < node->nenum; i++)
+			if (JbEqual(&node->enum_values[i], inst))
+				break;
+		if (i == node->nenum)
+		{
+			if (node->nenum <= 12)
+			{
+				StringInfoData s;
+
+				initStringInfo(&s);
+				if (st->collect)
+					for (i = 0; i < node->nenum; i++)
+						appendStringInfo(&s, "%s%s", i ? ", " : "",
+										 ValueText(&node->enum_values[i]));
+				REPORT(st, "enum", "value %s is not one of: %s", ValueText(inst), s.data);
+			}
+			else
+				REPORT(st, "enum", "value %s is not one of the %d allowed values",
+					   ValueText(inst), node->nenum);
+			FAIL();
+		}
+	}
+
+	switch (inst->type)
+	{
+		case jbvString:
+			if (!EvalString(st, node, inst))
+				FAIL();
+			break;
+		case jbvNumeric:
+			if (!EvalNumber(st, node, inst))
+				FAIL();
+			break;
+		case jbvBinary:
+			if (JbIsObject(inst))
+			{
+				if (!EvalObject(st, node, inst, my))
+					FAIL();
+			}
+			else if (!EvalArray(st, node, inst, my))
+				FAIL();
+			break;
+		default:
+			break;
+	}
+
+	/* in-place applicators */
+	if (node->ref && !EvalChild(st, node->ref, inst, my, "$ref", "this value"))
+		FAIL();
+	if (node->dynamic_ref)
+	{
+		EtNode	   *target = node->dynamic_anchor ? DynamicTarget(st, node) : node->dynamic_ref;
+
+		if (!EvalChild(st, target, inst, my, "$dynamicRef", "this value"))
+			FAIL();
+	}
+	for (i = 0; i < node->nall_of; i++)
+		if (!EvalChild(st, node->all_of[i], inst, my, "allOf", "this value"))
+			FAIL();
+	if (node->nany_of)
+	{
+		int			first = -1,
+					second = -1;
+
+		if (EvalBranches(st, node->any_of, node->nany_of, inst, my, true,
+						 &first, &second) == 0)
+		{
+			REPORT(st, "anyOf", "value does not match any of the %d schemas in \"anyOf\"",
+				   node->nany_of);
+			FAIL();
+		}
+	}
+	if (node->none_of)
+	{
+		int			first = -1,
+					second = -1;
+		int			passed = EvalBranches(st, node->one_of, node->none_of, inst,
+										  my, false, &first, &second);
+
+		if (passed == 0)
+		{
+			REPORT(st, "oneOf", "value does not match any of the %d schemas in \"oneOf\"",
+				   node->none_of);
+			FAIL();
+		}
+		else if (passed > 1)
+		{
+			REPORT(st, "oneOf", "value matches more than one schema in \"oneOf\" (%d and %d)",
+				   first, second);
+			FAIL();
+		}
+	}
+	if (node->not)
+	{
+		bool		saved = st->collect;
+		bool		ok;
+
+		st->collect = false;
+		ok = EvalChild(st, node->not, inst, NULL, "not", "");
+		st->collect = saved;
+		if (ok)
+		{
+			REPORT(st, "not", "value must not match the \"not\" schema");
+			FAIL();
+		}
+	}
+	if (node->if_)
+	{
+		bool		saved = st->collect;
+		bool		ok;
+		Annot		ifann;
+
+		if (my)
+			AnnotInit(&ifann, inst);
+		st->collect = false;
+		ok = EvalChild(st, node->if_, inst, my ? &ifann : NULL, "if", "");
+		st->collect = saved;
+		if (ok)
+		{
+			if (my)
+				AnnotMerge(my, &ifann);
+			if (node->then_ && !EvalChild(st, node->then_, inst, my, "then", "this value"))
+				FAIL();
+		}
+		else if (node->else_ && !EvalChild(st, node->else_, inst, my, "else", "this value"))
+			FAIL();
+	}
+
+	/* unevaluated*: last, once every other keyword has had its say */
+	if (node->unevaluated_properties && JbIsObject(inst))
+	{
+		JbIter		it;
+		JsonbValue	key,
+					val;
+
+		JbIterInit(&it, inst);
+		while (JbObjectNext(&it, &key, &val))
+		{
+			int			k = it.i - 1;
+
+			if (AnnotGet(my, k))
+				continue;
+			PushKey(st, key.val.string.val, key.val.string.len);
+			if (!EvalChild(st, node->unevaluated_properties, &val, NULL,
+						   "unevaluatedProperties",
+						   psprintf("property \"%.*s\"", key.val.string.len,
+									key.val.string.val)))
+			{
+				PopPath(st);
+				FAIL();
+				continue;
+			}
+			PopPath(st);
+			AnnotSet(my, k);
+		}
+	}
+	if (node->unevaluated_items && JbIsArray(inst))
+	{
+		JbIter		it;
+		JsonbValue	elem;
+
+		JbIterInit(&it, inst);
+		while (JbArrayNext(&it, &elem))
+		{
+			int			k = it.i - 1;
+
+			if (AnnotGet(my, k))
+				continue;
+			PushIndex(st, k);
+			if (!EvalChild(st, node->unevaluated_items, &elem, NULL,
+						   "unevaluatedItems", "this item"))
+			{
+				PopPath(st);
+				FAIL();
+				continue;
+			}
+			PopPath(st);
+			AnnotSet(my, k);
+		}
+	}
+#undef FAIL
+
+done:
+	if (my == &local && ann != NULL && valid)
+		AnnotMerge(ann, &local);
+	if (pushed)
+		st->scopelen--;
+	st->depth--;
+	return valid;
+}
+
+static void
+InitState(EvalState *st, PathSeg *pathbuf, int pathcap, EtResource **scopebuf,
+		  int scopecap)
+{
+	memset(st, 0, sizeof(*st));
+	st->path = pathbuf;
+	st->pathcap = pathcap;
+	st->scope = scopebuf;
+	st->scopecap = scopecap;
+}
+
+/*
+ * Path and scope stacks start on the C stack and move to palloc'd memory
+ * only for deep documents; repalloc of a stack buffer is not allowed, so
+ * the first growth copies.
+ */
+#define INITIAL_STACK 32
+
+static bool
+Run(EvalState *st, EtNode *entry, const JsonbValue *instance)
+{
+	PathSeg    *path = palloc(sizeof(PathSeg) * INITIAL_STACK);
+	EtResource **scope = palloc(sizeof(EtResource *) * INITIAL_STACK);
+
+	st->path = path;
+	st->pathcap = INITIAL_STACK;
+	st->scope = scope;
+	st->scopecap = INITIAL_STACK;
+	return EvalNode(st, entry, instance, NULL);
+}
+
+bool
+EtValidate(EtProgram *prog, EtNode *entry, const JsonbValue *instance)
+{
+	EvalState	st;
+	EtErrorList none = {0};
+
+	InitState(&st, NULL, 0, NULL, 0);
+	st.collect = false;
+	st.errors = &none;
+	return Run(&st, entry ? entry : prog->root, instance);
+}
+
+bool
+EtValidateCollect(EtProgram *prog, EtNode *entry, const JsonbValue *instance,
+				  const char *path_prefix, EtErrorList *errors)
+{
+	EvalState	st;
+	int			before = errors->count;
+	bool		valid;
+
+	InitState(&st, NULL, 0, NULL, 0);
+	st.collect = true;
+	st.errors = errors;
+	st.path_prefix = path_prefix;
+	valid = Run(&st, entry ? entry : prog->root, instance);
+	/* every failure reports at least one error; belt and braces */
+	if (!valid && errors->count == before)
+		AddError(&st, "false", "value is not valid");
+	return valid;
+}

@@ -1,0 +1,186 @@
+/*-------------------------------------------------------------------------
+ *
+ * jsonb_access.h
+ *	  Zero-copy access to the JSONB binary format for the validator.
+ *
+ * JsonbIteratorNext() allocates an iterator per container and walks every
+ * token; the validator instead needs random access to keys and elements
+ * with no allocation at all.  These helpers decode JEntry headers exactly
+ * as jsonb_util.c's fillJsonbValue() does (the on-disk format is stable:
+ * pg_upgrade relies on it), keeping a running offset while iterating so
+ * each step is O(1).
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef ET_JSONB_ACCESS_H
+#define ET_JSONB_ACCESS_H
+
+#include "utils/jsonb.h"
+
+/* Fill *v from child 'index' of 'jc', whose data starts at base + offset. */
+static inline void
+JbFill(JsonbContainer *jc, int index, char *base, uint32 offset, JsonbValue *v)
+{
+	JEntry		entry = jc->children[index];
+
+	if (JBE_ISNULL(entry))
+		v->type = jbvNull;
+	else if (JBE_ISSTRING(entry))
+	{
+		v->type = jbvString;
+		v->val.string.val = base + offset;
+		v->val.string.len = getJsonbLength(jc, index);
+	}
+	else if (JBE_ISNUMERIC(entry))
+	{
+		v->type = jbvNumeric;
+		v->val.numeric = (Numeric) (base + INTALIGN(offset));
+	}
+	else if (JBE_ISBOOL_TRUE(entry))
+	{
+		v->type = jbvBool;
+		v->val.boolean = true;
+	}
+	else if (JBE_ISBOOL_FALSE(entry))
+	{
+		v->type = jbvBool;
+		v->val.boolean = false;
+	}
+	else
+	{
+		v->type = jbvBinary;
+		v->val.binary.data = (JsonbContainer *) (base + INTALIGN(offset));
+		v->val.binary.len = getJsonbLength(jc, index) -
+			(INTALIGN(offset) - offset);
+	}
+}
+
+/* Advance a running offset past child 'index' (cf. JBE_ADVANCE_OFFSET). */
+static inline uint32
+JbAdvance(JsonbContainer *jc, int index, uint32 offset)
+{
+	JEntry		entry = jc->children[index];
+
+	if (JBE_HAS_OFF(entry))
+		return JBE_OFFLENFLD(entry);
+	return offset + JBE_OFFLENFLD(entry);
+}
+
+/*
+ * The value at the root of a jsonb datum.  A root scalar is stored as a
+ * one-element array flagged JB_FSCALAR; unwrap it so callers see the scalar.
+ */
+static inline void
+JbRootValue(Jsonb *jb, JsonbValue *v)
+{
+	JsonbContainer *jc = &jb->root;
+
+	if (JsonContainerIsScalar(jc))
+		JbFill(jc, 0, (char *) &jc->children[1], 0, v);
+	else
+	{
+		v->type = jbvBinary;
+		v->val.binary.data = jc;
+		v->val.binary.len = VARSIZE(jb) - VARHDRSZ;
+	}
+}
+
+static inline bool
+JbIsObject(const JsonbValue *v)
+{
+	return v->type == jbvBinary && JsonContainerIsObject(v->val.binary.data);
+}
+
+static inline bool
+JbIsArray(const JsonbValue *v)
+{
+	return v->type == jbvBinary && JsonContainerIsArray(v->val.binary.data);
+}
+
+static inline int
+JbCount(const JsonbValue *v)
+{
+	return JsonContainerSize(v->val.binary.data);
+}
+
+/*
+ * Sequential iteration over an object's pairs or an array's elements.
+ * Keys of an object come out in JSONB order: shorter first, then bytewise.
+ */
+typedef struct JbIter
+{
+	JsonbContainer *jc;
+	int			count;
+	int			i;
+	char	   *base;
+	uint32		koff;			/* running offset of the next key */
+	uint32		voff;			/* running offset of the next value */
+} JbIter;
+
+static inline void
+JbIterInit(JbIter *it, const JsonbValue *container)
+{
+	JsonbContainer *jc = container->val.binary.data;
+
+	it->jc = jc;
+	it->count = JsonContainerSize(jc);
+	it->i = 0;
+	it->koff = 0;
+	if (JsonContainerIsObject(jc))
+	{
+		it->base = (char *) &jc->children[it->count * 2];
+		it->voff = it->count > 0 ? getJsonbOffset(jc, it->count) : 0;
+	}
+	else
+	{
+		it->base = (char *) &jc->children[it->count];
+		it->voff = 0;
+	}
+}
+
+static inline bool
+JbObjectNext(JbIter *it, JsonbValue *key, JsonbValue *val)
+{
+	int			i = it->i;
+
+	if (i >= it->count)
+		return false;
+	JbFill(it->jc, i, it->base, it->koff, key);
+	JbFill(it->jc, it->count + i, it->base, it->voff, val);
+	it->koff = JbAdvance(it->jc, i, it->koff);
+	it->voff = JbAdvance(it->jc, it->count + i, it->voff);
+	it->i++;
+	return true;
+}
+
+static inline bool
+JbArrayNext(JbIter *it, JsonbValue *elem)
+{
+	int			i = it->i;
+
+	if (i >= it->count)
+		return false;
+	JbFill(it->jc, i, it->base, it->voff, elem);
+	it->voff = JbAdvance(it->jc, i, it->voff);
+	it->i++;
+	return true;
+}
+
+/* Look a key up in an object value (binary search, no allocation). */
+static inline bool
+JbObjectGet(const JsonbValue *obj, const char *key, int keylen, JsonbValue *out)
+{
+	return getKeyJsonValueFromContainer(obj->val.binary.data, key, keylen,
+										out) != NULL;
+}
+
+/* JSONB's object key order: length first, then bytes (lengthCompareJsonbString). */
+static inline int
+JbKeyCompare(const char *a, int alen, const char *b, int blen)
+{
+	if (alen != blen)
+		return alen < blen ? -1 : 1;
+	return memcmp(a, b, alen);
+}
+
+#endif							/* ET_JSONB_ACCESS_H */
