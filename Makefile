@@ -27,7 +27,7 @@ REGRESS = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
 REGRESS_OPTS = --load-extension=$(EXTENSION)
 
 SCHEMA_FILES = $(sort $(wildcard schemas/*/*.json schemas/meta/*/*.json schemas/meta/*/*/*.json))
-EXTRA_CLEAN = src/catalog_data.c test/conformance/generated
+EXTRA_CLEAN = src/catalog_data.c test/generated
 
 PG_CPPFLAGS = -I$(srcdir)/src -I$(srcdir)/src/validator
 # -Wextra on top of PGXS's -Wall; CI adds -Werror through PG_CFLAGS.
@@ -50,13 +50,18 @@ $(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS)
 # pgTAP: each file runs in its own transaction in database $(PROVE_DB).
 PROVE_DB ?= event_types_prove
 PROVE_TESTS ?= $(sort $(wildcard test/*.sql))
-CONFORMANCE_SQL = test/conformance/generated/suite.sql
+# Test data turned into SQL (COPY) by small generators; never committed.
+TEST_DATA_SQL = test/generated/suite.sql test/generated/fixtures.sql
 
-$(CONFORMANCE_SQL): test/conformance/gen_suite.py $(shell find test/vendor -name '*.json' 2>/dev/null)
+test/generated/suite.sql: test/conformance/gen_suite.py test/conformance/known_failures.txt $(shell find test/vendor -name '*.json' 2>/dev/null)
 	@mkdir -p $(dir $@)
 	$(PYTHON) test/conformance/gen_suite.py test/vendor/json-schema-test-suite > $@.tmp && mv $@.tmp $@
 
+test/generated/fixtures.sql: test/fixtures/gen_fixtures.py $(shell find test/fixtures -name '*.json' 2>/dev/null)
+	@mkdir -p $(dir $@)
+	$(PYTHON) test/fixtures/gen_fixtures.py test/fixtures > $@.tmp && mv $@.tmp $@
+
 .PHONY: prove
-prove: $(CONFORMANCE_SQL)
+prove: $(TEST_DATA_SQL)
 	@psql -X -q -d postgres -c 'DROP DATABASE IF EXISTS $(PROVE_DB)' -c 'CREATE DATABASE $(PROVE_DB)' >/dev/null
 	pg_prove -d $(PROVE_DB) $(PROVE_TESTS)

@@ -172,7 +172,11 @@ AddMessageError(EtErrorList *errors, const char *path, const char *keyword,
 	errors->count++;
 }
 
-/* Drop exact repeats (envelope and item schema both check the item base) */
+/*
+ * Drop exact repeats: a type schema and the envelope it $refs may both
+ * require the same property (ticketing metadata), and a mixed gym delivery
+ * checks the item base twice.
+ */
 static void
 DedupeErrors(EtErrorList *errors, int from)
 {
@@ -234,9 +238,10 @@ EtValidateMessage(EtMessage *msg, EtErrorList *errors)
 	{
 		const EtBuiltinSchema *s = EtBuiltinTypeSchema(single);
 
-		if (msg->bare_body)
-			return EtValidateCollect(s->prog, s->part, &msg->root, NULL, errors);
-		return EtValidateCollect(s->prog, NULL, &msg->root, NULL, errors);
+		EtValidateCollect(s->prog, msg->bare_body ? s->part : NULL, &msg->root,
+						  NULL, errors);
+		DedupeErrors(errors, before);
+		return errors->count == before;
 	}
 
 	/* unknown types (only) in ticketing / court: nothing more to check */

@@ -1,6 +1,6 @@
 -- JSON-Schema-Test-Suite (draft 2020-12) conformance, through the SQL API.
 --
--- Needs test/conformance/generated/suite.sql, made by `make prove` from the
+-- Needs test/generated/suite.sql, made by `make prove` from the
 -- vendored suite in test/vendor/ (psql runs from the repository root).
 -- Required tests run with format as an annotation (the 2020-12 default the
 -- suite assumes), optional/format/* with event_types.format_assertion = on.
@@ -9,7 +9,7 @@ BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS event_types;
 SET client_min_messages = warning;
-\i test/conformance/generated/suite.sql
+\i test/generated/suite.sql
 
 SELECT plan(9);
 
