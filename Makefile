@@ -16,6 +16,10 @@ OBJS = \
 	src/catalog.o \
 	src/catalog_data.o \
 	src/message.o \
+	src/extract.o \
+	src/ingest.o \
+	src/json_get.o \
+	$(patsubst %.c,%.o,$(sort $(wildcard src/projections/*.c))) \
 	$(patsubst %.c,%.o,$(sort $(wildcard src/validator/*.c)))
 
 # The install script is concatenated from the parts in src/sql/ (one concern each).

@@ -12,6 +12,7 @@
 
 #include "fmgr.h"
 #include "utils/guc.h"
+#include "utils/memutils.h"
 
 #include "event_types.h"
 
@@ -19,6 +20,14 @@ PG_MODULE_MAGIC;
 
 /* GUC variables: the only mutable file-scope state besides the caches */
 bool		et_format_assertion = true;
+int			et_on_invalid = ET_ON_INVALID_KEEP;
+int			et_max_payload_bytes = 1024 * 1024;
+
+static const struct config_enum_entry on_invalid_options[] = {
+	{"keep", ET_ON_INVALID_KEEP, false},
+	{"error", ET_ON_INVALID_ERROR, false},
+	{NULL, 0, false}
+};
 
 void		_PG_init(void);
 
@@ -37,6 +46,27 @@ _PG_init(void)
 							 PGC_USERSET,
 							 0,
 							 NULL, NULL, NULL);
+
+	DefineCustomEnumVariable("event_types.on_invalid",
+							 gettext_noop("What the inbox does with a message that fails validation."),
+							 gettext_noop("\"keep\" stores it with status 'rejected' and its errors; \"error\" makes the INSERT fail with SQLSTATE 23514. Duplicates, conflicts and unknown types are stored either way."),
+							 &et_on_invalid,
+							 ET_ON_INVALID_KEEP,
+							 on_invalid_options,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
+
+	DefineCustomIntVariable("event_types.max_payload_bytes",
+							gettext_noop("Largest inbox payload processed; larger messages are kept as rejected."),
+							NULL,
+							&et_max_payload_bytes,
+							1024 * 1024,
+							1024,
+							MaxAllocSize / 2,
+							PGC_USERSET,
+							GUC_UNIT_BYTE,
+							NULL, NULL, NULL);
 
 #if PG_VERSION_NUM >= 150000
 	MarkGUCPrefixReserved("event_types");

@@ -25,6 +25,19 @@
  */
 #define ET_MAX_NESTING_DEPTH 512
 
+/* What the inbox trigger does with a message that fails validation */
+typedef enum EtOnInvalid
+{
+	ET_ON_INVALID_KEEP,			/* store it as 'rejected' with its errors */
+	ET_ON_INVALID_ERROR			/* raise 23514: the INSERT fails */
+} EtOnInvalid;
+
+/* GUC: event_types.on_invalid */
+extern int	et_on_invalid;
+
+/* GUC: event_types.max_payload_bytes -- larger messages are rejected */
+extern int	et_max_payload_bytes;
+
 /* GUC: event_types.format_assertion -- assert "format" (true) or treat it
  * as an annotation only, the 2020-12 default for plain meta-schemas. */
 extern bool et_format_assertion;

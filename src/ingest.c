@@ -1,0 +1,659 @@
+/*-------------------------------------------------------------------------
+ *
+ * ingest.c
+ *	  The inbox trigger: validate a raw message, log its typed events once,
+ *	  and apply them to the projections -- all in the inserting
+ *	  transaction.  Also reprocess() for kept messages.
+ *
+ * For each inserted inbox row (BEFORE INSERT FOR EACH ROW):
+ *
+ *	1. limits: payload size (event_types.max_payload_bytes) and nesting
+ *	   depth; beyond them the row is 'rejected' with a "limits" error;
+ *	2. source, then validation against the built-in schemas (message.c);
+ *	   violations -> 'rejected' with every error (or, with
+ *	   event_types.on_invalid = 'error', SQLSTATE 23514); a type not in the
+ *	   catalogue -> 'unknown_type' (kept for reprocess() after an upgrade);
+ *	3. typed columns (extract.c), then per event: INSERT INTO events ...
+ *	   ON CONFLICT DO NOTHING.  A new event is applied to the projections;
+ *	   a known one is a duplicate if its (type, time, content) are equal,
+ *	   else a conflict.  The row is 'accepted' if anything was applied.
+ *
+ * Concurrent inserts of the same event serialise on the events primary
+ * key: the second waits for the first to commit, then sees the conflict --
+ * no unique violation reaches the caller, and the event is applied once.
+ *
+ * A row that arrives with its status already set (pg_restore) is stored
+ * as it is; ordinary writers cannot set those columns (column privileges).
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/datum.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/timestamp.h"
+
+#include "event_record.h"
+#include "event_types.h"
+#include "extract.h"
+#include "ingest.h"
+#include "json_get.h"
+#include "message.h"
+#include "projections/projection.h"
+#include "validator/jsonb_access.h"
+
+/* Errors stored per rejected message; the rest are counted */
+#define ET_MAX_STORED_ERRORS 1000
+
+/* Attribute numbers of the inbox columns the trigger reads and writes */
+typedef struct InboxAttrs
+{
+	Oid			relid;
+	int			id;
+	int			received_at;
+	int			source;
+	int			payload;
+	int			event_type;
+	int			tenant;
+	int			event_id;
+	int			occurred_at;
+	int			status;
+	int			errors;
+	int			processed_at;
+} InboxAttrs;
+
+static int
+AttrNumber_(TupleDesc desc, const char *name)
+{
+	int			n = SPI_fnumber(desc, name);
+
+	if (n <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("event_types inbox trigger attached to a table without column \"%s\"", name)));
+	return n;
+}
+
+static void
+LookupAttrs(InboxAttrs *a, Relation rel)
+{
+	TupleDesc	d = RelationGetDescr(rel);
+
+	a->relid = RelationGetRelid(rel);
+	a->id = AttrNumber_(d, "id");
+	a->received_at = AttrNumber_(d, "received_at");
+	a->source = AttrNumber_(d, "source");
+	a->payload = AttrNumber_(d, "payload");
+	a->event_type = AttrNumber_(d, "event_type");
+	a->tenant = AttrNumber_(d, "tenant");
+	a->event_id = AttrNumber_(d, "event_id");
+	a->occurred_at = AttrNumber_(d, "occurred_at");
+	a->status = AttrNumber_(d, "status");
+	a->errors = AttrNumber_(d, "errors");
+	a->processed_at = AttrNumber_(d, "processed_at");
+}
+
+static char *
+GetText(HeapTuple tuple, TupleDesc desc, int attno)
+{
+	bool		isnull;
+	Datum		d = heap_getattr(tuple, attno, desc, &isnull);
+
+	return isnull ? NULL : TextDatumGetCString(d);
+}
+
+/* ----------------------------------------------------------------
+ * Errors as jsonb: [{path, keyword, message}, ...]
+ * ----------------------------------------------------------------
+ */
+static void
+PushString(JsonbParseState **state, JsonbIteratorToken tok, const char *s)
+{
+	JsonbValue	v;
+
+	v.type = jbvString;
+	v.val.string.val = (char *) s;
+	v.val.string.len = strlen(s);
+	pushJsonbValue(state, tok, &v);
+}
+
+static void
+PushPair(JsonbParseState **state, const char *key, const char *value)
+{
+	PushString(state, WJB_KEY, key);
+	PushString(state, WJB_VALUE, value);
+}
+
+static Jsonb *
+ErrorsToJsonb(const EtErrorList *errors)
+{
+	JsonbParseState *state = NULL;
+	JsonbValue *res;
+	int			i,
+				n = Min(errors->count, ET_MAX_STORED_ERRORS);
+
+	pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
+	for (i = 0; i < n; i++)
+	{
+		pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+		PushPair(&state, "path", errors->items[i].path);
+		PushPair(&state, "keyword", errors->items[i].keyword);
+		PushPair(&state, "message", errors->items[i].message);
+		pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+	}
+	if (errors->count > n)
+	{
+		pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+		PushPair(&state, "path", "");
+		PushPair(&state, "keyword", "limits");
+		PushPair(&state, "message",
+				 psprintf("%d more errors not stored", errors->count - n));
+		pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+	}
+	res = pushJsonbValue(&state, WJB_END_ARRAY, NULL);
+	return JsonbValueToJsonb(res);
+}
+
+static void
+AddError(EtErrorList *errors, char *path, const char *keyword, char *message)
+{
+	if (errors->count >= errors->capacity)
+	{
+		errors->capacity = errors->capacity ? errors->capacity * 2 : 8;
+		errors->items = errors->items ?
+			repalloc(errors->items, sizeof(EtError) * errors->capacity) :
+			palloc(sizeof(EtError) * errors->capacity);
+	}
+	errors->items[errors->count].path = path;
+	errors->items[errors->count].keyword = keyword;
+	errors->items[errors->count].message = message;
+	errors->count++;
+}
+
+/* ----------------------------------------------------------------
+ * The event log
+ * ----------------------------------------------------------------
+ */
+
+/* Prepared statements of the event log; backend lifetime, see LogPlans() */
+static SPIPlanPtr insert_event_plan = NULL;
+static SPIPlanPtr select_event_plan = NULL;
+static Oid	plans_event_type_oid = InvalidOid;
+
+static void
+LogPlans(void)
+{
+	Oid			et = EtEventTypeOid();
+
+	if (insert_event_plan && et == plans_event_type_oid)
+		return;
+	if (insert_event_plan)
+	{
+		SPI_freeplan(insert_event_plan);
+		SPI_freeplan(select_event_plan);
+	}
+	{
+		Oid			types[8] = {TEXTOID, TEXTOID, et, TEXTOID, TEXTOID,
+		TIMESTAMPTZOID, JSONBOID, INT8OID};
+		SPIPlanPtr	p;
+
+		p = SPI_prepare("INSERT INTO event_types.events "
+						"(source, event_id, event_type, tenant, entity_id, occurred_at, content, inbox_id) "
+						"VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
+						"ON CONFLICT ON CONSTRAINT events_pkey DO NOTHING", 8, types);
+		if (p == NULL || SPI_keepplan(p) != 0)
+			elog(ERROR, "could not prepare the event log insert");
+		insert_event_plan = p;
+		p = SPI_prepare("SELECT event_type, occurred_at, content FROM event_types.events "
+						"WHERE source OPERATOR(pg_catalog.=) $1 "
+						"AND event_id OPERATOR(pg_catalog.=) $2", 2, types);
+		if (p == NULL || SPI_keepplan(p) != 0)
+			elog(ERROR, "could not prepare the event log lookup");
+		select_event_plan = p;
+	}
+	plans_event_type_oid = et;
+}
+
+typedef enum LogOutcome
+{
+	LOG_NEW,
+	LOG_DUPLICATE,
+	LOG_CONFLICT
+} LogOutcome;
+
+static LogOutcome
+LogEvent(const EtEventRecord *r, Datum content)
+{
+	Datum		values[8];
+	char		nulls[8] = "        ";
+	int			rc;
+
+	values[0] = CStringGetTextDatum(r->def->source_name);
+	values[1] = CStringGetTextDatum(r->event_id);
+	values[2] = Int32GetDatum(r->def->code);
+	values[3] = CStringGetTextDatum(r->tenant);
+	if (r->entity_id)
+		values[4] = CStringGetTextDatum(r->entity_id);
+	else
+		nulls[4] = 'n';
+	values[5] = TimestampTzGetDatum(r->occurred_at);
+	values[6] = content;
+	values[7] = Int64GetDatum(r->inbox_id);
+
+	rc = SPI_execute_plan(insert_event_plan, values, nulls, false, 0);
+	if (rc != SPI_OK_INSERT)
+		elog(ERROR, "event log insert failed: %s", SPI_result_code_string(rc));
+	if (SPI_processed == 1)
+		return LOG_NEW;
+
+	/* seen before: the same event, or another one under the same id? */
+	rc = SPI_execute_plan(select_event_plan, values, nulls, true, 1);
+	if (rc != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "event (%s, %s) vanished from the event log",
+			 r->def->source_name, r->event_id);
+	{
+		HeapTuple	t = SPI_tuptable->vals[0];
+		TupleDesc	d = SPI_tuptable->tupdesc;
+		bool		n1,
+					n2,
+					n3;
+		int32		code = DatumGetInt32(SPI_getbinval(t, d, 1, &n1));
+		TimestampTz at = DatumGetTimestampTz(SPI_getbinval(t, d, 2, &n2));
+		Datum		old = SPI_getbinval(t, d, 3, &n3);
+
+		if (code == r->def->code && at == r->occurred_at &&
+			DatumGetBool(DirectFunctionCall2(jsonb_eq, old, content)))
+			return LOG_DUPLICATE;
+		return LOG_CONFLICT;
+	}
+}
+
+/* ----------------------------------------------------------------
+ * Processing one message
+ * ----------------------------------------------------------------
+ */
+static bool
+TooDeep(const JsonbValue *v, int depth)
+{
+	JbIter		it;
+	JsonbValue	k,
+				e;
+
+	if (v->type != jbvBinary)
+		return false;
+	if (depth >= ET_MAX_NESTING_DEPTH)
+		return true;
+	check_stack_depth();
+	JbIterInit(&it, v);
+	if (JbIsObject(v))
+	{
+		while (JbObjectNext(&it, &k, &e))
+			if (TooDeep(&e, depth + 1))
+				return true;
+	}
+	else
+		while (JbArrayNext(&it, &e))
+			if (TooDeep(&e, depth + 1))
+				return true;
+	return false;
+}
+
+static bool
+HasViolations(const EtErrorList *errors)
+{
+	int			i;
+
+	for (i = 0; i < errors->count; i++)
+		if (strcmp(errors->items[i].keyword, "event_type") != 0)
+			return true;
+	return false;
+}
+
+static void pg_attribute_noreturn()
+RaiseRejection(const char *source, const EtErrorList *errors)
+{
+	StringInfoData detail;
+	int			i;
+
+	initStringInfo(&detail);
+	for (i = 0; i < errors->count && i < 3; i++)
+		appendStringInfo(&detail, "%s%s at \"%s\": %s", i ? "; " : "",
+						 errors->items[i].keyword, errors->items[i].path,
+						 errors->items[i].message);
+	if (errors->count > 3)
+		appendStringInfo(&detail, "; and %d more", errors->count - 3);
+	ereport(ERROR,
+			(errcode(ERRCODE_CHECK_VIOLATION),
+			 errmsg("%s message violates its event schema", source),
+			 errdetail("%s.", detail.data),
+			 errhint("With event_types.on_invalid = 'keep' (the default) the message is stored as rejected instead.")));
+}
+
+/*
+ * Decide the status of one message and apply its events.  The caller is
+ * connected to SPI.  Returns the status; *errors_out gets the errors as
+ * jsonb, or NULL when there are none.
+ */
+const char *
+EtProcessMessage(const char *source_name, Jsonb *payload, const EtHints *hints,
+				 Jsonb **errors_out)
+{
+	EtErrorList errors = {0};
+	EtSource	source;
+	EtMessage	msg;
+	EtEventRecord *records;
+	JsonbValue	root;
+	int			i,
+				applied = 0,
+				conflicts = 0;
+
+	*errors_out = NULL;
+
+	/* 1. limits: checked before anything walks the document */
+	if (VARSIZE(payload) - VARHDRSZ > (Size) et_max_payload_bytes)
+	{
+		AddError(&errors, "", "limits",
+				 psprintf("payload of %zu bytes exceeds event_types.max_payload_bytes (%d)",
+						  (Size) (VARSIZE(payload) - VARHDRSZ), et_max_payload_bytes));
+		goto rejected;
+	}
+	JbRootValue(payload, &root);
+	if (TooDeep(&root, 0))
+	{
+		AddError(&errors, "", "limits",
+				 psprintf("payload is nested deeper than %d levels", ET_MAX_NESTING_DEPTH));
+		goto rejected;
+	}
+
+	/* 2. source and schema */
+	source = EtSourceLookup(source_name, strlen(source_name));
+	if (source == ET_SOURCE_NONE)
+	{
+		AddError(&errors, "", "source",
+				 psprintf("unknown source \"%s\"; known sources: gym, ticketing, court_booking",
+						  source_name));
+		goto rejected;
+	}
+	EtSplitMessage(source, payload, hints->event_type, &msg);
+	EtValidateMessage(&msg, &errors);
+	if (HasViolations(&errors))
+		goto rejected;
+	if (msg.has_unknown)
+	{
+		*errors_out = ErrorsToJsonb(&errors);
+		return "unknown_type";
+	}
+	if (msg.nevents == 0)
+	{
+		AddError(&errors, "", "event_type", "the message carries no event");
+		goto rejected;
+	}
+
+	/* 3. typed columns, event log, projections */
+	records = palloc(sizeof(EtEventRecord) * msg.nevents);
+	if (!EtExtractEvents(&msg, hints, records, &errors))
+		goto rejected;
+	LogPlans();
+	for (i = 0; i < msg.nevents; i++)
+	{
+		EtEventRecord *r = &records[i];
+		Datum		content = (r->content.val.binary.data == root.val.binary.data) ?
+			JsonbPGetDatum(payload) : JsonbPGetDatum(JsonbValueToJsonb(&r->content));
+
+		switch (LogEvent(r, content))
+		{
+			case LOG_NEW:
+				EtApplyProjections(r);
+				applied++;
+				break;
+			case LOG_DUPLICATE:
+				break;
+			case LOG_CONFLICT:
+				conflicts++;
+				AddError(&errors, msg.events[i].path, "conflict",
+						 psprintf("event \"%s\" was received before with a different type, time or content",
+								  r->event_id));
+				break;
+		}
+	}
+	if (errors.count > 0)
+		*errors_out = ErrorsToJsonb(&errors);
+	if (applied > 0)
+		return "accepted";
+	return conflicts > 0 ? "conflict" : "duplicate";
+
+rejected:
+	if (et_on_invalid == ET_ON_INVALID_ERROR)
+		RaiseRejection(source_name, &errors);
+	*errors_out = ErrorsToJsonb(&errors);
+	return "rejected";
+}
+
+/* Read the hint columns of an inbox row */
+static void
+ReadHints(HeapTuple tuple, TupleDesc desc, const InboxAttrs *a, EtHints *h)
+{
+	bool		isnull;
+	Datum		d;
+
+	h->event_type = GetText(tuple, desc, a->event_type);
+	h->tenant = GetText(tuple, desc, a->tenant);
+	h->event_id = GetText(tuple, desc, a->event_id);
+	d = heap_getattr(tuple, a->occurred_at, desc, &isnull);
+	h->has_occurred_at = !isnull;
+	h->occurred_at = isnull ? 0 : DatumGetTimestampTz(d);
+	d = heap_getattr(tuple, a->received_at, desc, &isnull);
+	h->received_at = isnull ? GetCurrentTransactionStartTimestamp() : DatumGetTimestampTz(d);
+	d = heap_getattr(tuple, a->id, desc, &isnull);
+	h->inbox_id = isnull ? 0 : DatumGetInt64(d);
+}
+
+/*
+ * BEFORE INSERT FOR EACH ROW trigger on event_types.inbox.
+ */
+ET_FUNCTION_INFO(event_types_inbox_ingest);
+Datum
+event_types_inbox_ingest(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+	InboxAttrs *attrs;
+	HeapTuple	tuple;
+	TupleDesc	desc;
+	bool		isnull;
+	char	   *source;
+	Jsonb	   *payload;
+	EtHints		hints;
+	const char *status;
+	Jsonb	   *errors;
+	int			cols[3];
+	Datum		values[3];
+	bool		nulls[3] = {false, false, false};
+
+	if (!CALLED_AS_TRIGGER(fcinfo) ||
+		!TRIGGER_FIRED_BEFORE(td->tg_event) ||
+		!TRIGGER_FIRED_FOR_ROW(td->tg_event) ||
+		!TRIGGER_FIRED_BY_INSERT(td->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("event_types_inbox_ingest() must be a BEFORE INSERT ... FOR EACH ROW trigger")));
+
+	tuple = td->tg_trigtuple;
+	desc = RelationGetDescr(td->tg_relation);
+	attrs = (InboxAttrs *) fcinfo->flinfo->fn_extra;
+	if (attrs == NULL || attrs->relid != RelationGetRelid(td->tg_relation))
+	{
+		attrs = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(InboxAttrs));
+		LookupAttrs(attrs, td->tg_relation);
+		fcinfo->flinfo->fn_extra = attrs;
+	}
+
+	/* restored rows (pg_restore) come with their outcome: keep it */
+	(void) heap_getattr(tuple, attrs->status, desc, &isnull);
+	if (!isnull)
+		return PointerGetDatum(tuple);
+
+	source = GetText(tuple, desc, attrs->source);
+	payload = DatumGetJsonbP(heap_getattr(tuple, attrs->payload, desc, &isnull));
+	if (source == NULL || isnull)
+		return PointerGetDatum(tuple);	/* NOT NULL constraints will say so */
+	ReadHints(tuple, desc, attrs, &hints);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	status = EtProcessMessage(source, payload, &hints, &errors);
+	/* results must outlive SPI's memory */
+	values[0] = SPI_datumTransfer(CStringGetTextDatum(status), false, -1);
+	if (errors)
+		values[1] = SPI_datumTransfer(JsonbPGetDatum(errors), false, -1);
+	else
+		nulls[1] = true;
+	SPI_finish();
+
+	cols[0] = attrs->status;
+	cols[1] = attrs->errors;
+	cols[2] = attrs->processed_at;
+	values[2] = TimestampTzGetDatum(GetCurrentTimestamp());
+	return PointerGetDatum(heap_modify_tuple_by_cols(tuple, desc, 3, cols, values, nulls));
+}
+
+/*
+ * reprocess(inbox_id bigint) -> text
+ *
+ * Run a stored message through the pipeline again (after a fix or an
+ * upgrade that added its type) and record the new outcome.  Messages
+ * already accepted come out as duplicates and change nothing.
+ */
+ET_FUNCTION_INFO(event_types_reprocess);
+Datum
+event_types_reprocess(PG_FUNCTION_ARGS)
+{
+	int64		id = PG_GETARG_INT64(0);
+	Oid			argtypes[1] = {INT8OID};
+	Datum		arg = Int64GetDatum(id);
+	int			rc;
+	HeapTuple	tuple;
+	TupleDesc	desc;
+	InboxAttrs	a;
+	bool		isnull;
+	char	   *source;
+	Jsonb	   *payload;
+	EtHints		hints;
+	const char *status;
+	Jsonb	   *errors;
+	text	   *result;
+	MemoryContext caller = CurrentMemoryContext;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	rc = SPI_execute_with_args("SELECT id, received_at, source, payload, event_type, tenant, "
+							   "event_id, occurred_at, status, errors, processed_at "
+							   "FROM event_types.inbox WHERE id OPERATOR(pg_catalog.=) $1 FOR UPDATE",
+							   1, argtypes, &arg, NULL, false, 1);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "inbox lookup failed: %s", SPI_result_code_string(rc));
+	if (SPI_processed == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("no inbox message with id " INT64_FORMAT, id)));
+	tuple = SPI_copytuple(SPI_tuptable->vals[0]);
+	desc = SPI_tuptable->tupdesc;
+	a.id = 1;
+	a.received_at = 2;
+	a.source = 3;
+	a.payload = 4;
+	a.event_type = 5;
+	a.tenant = 6;
+	a.event_id = 7;
+	a.occurred_at = 8;
+	source = GetText(tuple, desc, a.source);
+	payload = DatumGetJsonbP(heap_getattr(tuple, a.payload, desc, &isnull));
+	ReadHints(tuple, desc, &a, &hints);
+
+	status = EtProcessMessage(source, payload, &hints, &errors);
+	{
+		Oid			types[3] = {TEXTOID, JSONBOID, INT8OID};
+		Datum		values[3];
+		char		nulls[3] = "   ";
+
+		values[0] = CStringGetTextDatum(status);
+		if (errors)
+			values[1] = JsonbPGetDatum(errors);
+		else
+			nulls[1] = 'n';
+		values[2] = Int64GetDatum(id);
+		rc = SPI_execute_with_args("UPDATE event_types.inbox SET status = $1, errors = $2, "
+								   "processed_at = pg_catalog.clock_timestamp() "
+								   "WHERE id OPERATOR(pg_catalog.=) $3",
+								   3, types, values, nulls, false, 0);
+		if (rc != SPI_OK_UPDATE)
+			elog(ERROR, "inbox update failed: %s", SPI_result_code_string(rc));
+	}
+	{
+		MemoryContext old = MemoryContextSwitchTo(caller);
+
+		result = cstring_to_text(status);
+		MemoryContextSwitchTo(old);
+	}
+	SPI_finish();
+	PG_RETURN_TEXT_P(result);
+}
+
+/*
+ * BEFORE UPDATE OR DELETE FOR EACH ROW trigger on event_types.inbox: the
+ * inbox is append-only.  Only the trigger-owned outcome columns (status,
+ * errors, processed_at) may change, as reprocess() does.
+ */
+ET_FUNCTION_INFO(event_types_inbox_guard);
+Datum
+event_types_inbox_guard(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+	TupleDesc	desc;
+	int			i;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) ||
+		!TRIGGER_FIRED_BEFORE(td->tg_event) ||
+		!TRIGGER_FIRED_FOR_ROW(td->tg_event) ||
+		TRIGGER_FIRED_BY_INSERT(td->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("event_types_inbox_guard() must be a BEFORE UPDATE OR DELETE ... FOR EACH ROW trigger")));
+	if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("event_types.inbox is append-only"),
+				 errdetail("Received messages are kept for good; rejected and unknown ones can be processed again with event_types.reprocess().")));
+
+	desc = RelationGetDescr(td->tg_relation);
+	for (i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+		const char *name = NameStr(att->attname);
+		bool		n1,
+					n2;
+		Datum		d1,
+					d2;
+
+		if (att->attisdropped || strcmp(name, "status") == 0 ||
+			strcmp(name, "errors") == 0 || strcmp(name, "processed_at") == 0)
+			continue;
+		d1 = heap_getattr(td->tg_trigtuple, i + 1, desc, &n1);
+		d2 = heap_getattr(td->tg_newtuple, i + 1, desc, &n2);
+		if (n1 != n2 || (!n1 && !datumIsEqual(d1, d2, att->attbyval, att->attlen)))
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("event_types.inbox is append-only: column \"%s\" cannot be changed", name),
+					 errdetail("Only the outcome columns status, errors and processed_at change, through event_types.reprocess().")));
+	}
+	return PointerGetDatum(td->tg_newtuple);
+}

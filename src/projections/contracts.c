@@ -1,0 +1,136 @@
+/*-------------------------------------------------------------------------
+ *
+ * contracts.c
+ *	  The event_types.contracts projection (gym contracts and modules).
+ *
+ *	CONTRACT_CREATED					main contract, active
+ *	CONTRACT_UPDATED					updated_at
+ *	CONTRACT_CANCELLED					cancelled, cancelled_at = event time
+ *	CONTRACT_IDLE_PERIOD_CREATED		idle_periods + 1 (status idle while > 0)
+ *	CONTRACT_IDLE_PERIOD_CANCELLED		idle_periods - 1
+ *	CONTRACT_IDLE_PERIOD_UPDATED		updated_at
+ *	CONTRACT_ADDITIONAL_MODULE_*		module row (content.moduleContractId)
+ *										with main_contract_id; _CANCELLED ->
+ *										cancelled, _DELETED -> deleted
+ *
+ * status is a generated column: base_status (a register) unless idle
+ * periods are open.  The vendor's entityId is the customer.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "utils/builtins.h"
+
+#include "json_get.h"
+#include "projection.h"
+
+enum
+{
+	CO_SOURCE, CO_TENANT, CO_CONTRACT_ID,
+	CO_CUSTOMER_ID, CO_MAIN_CONTRACT_ID, CO_KIND,
+	CO_BASE_STATUS, CO_BASE_STATUS_AT, CO_BASE_STATUS_EVENT_ID,
+	CO_IDLE_PERIODS,
+	CO_CREATED_AT, CO_UPDATED_AT, CO_CANCELLED_AT,
+	CO_LAST_EVENT_AT, CO_LAST_EVENT_TYPE, CO_LAST_EVENT_ID,
+	CO_NCOLUMNS
+};
+
+enum
+{
+	G_STATUS, G_LAST_EVENT
+};
+
+static const EtProjColumn contract_columns[CO_NCOLUMNS] = {
+	{"source", ET_COL_TEXT, ET_MERGE_KEY},
+	{"tenant", ET_COL_TEXT, ET_MERGE_KEY},
+	{"contract_id", ET_COL_TEXT, ET_MERGE_KEY},
+	/* identity: every event of the contract carries it */
+	{"customer_id", ET_COL_TEXT, ET_MERGE_LWW, G_LAST_EVENT},
+	{"main_contract_id", ET_COL_TEXT, ET_MERGE_LWW, G_LAST_EVENT},
+	{"kind", ET_COL_TEXT, ET_MERGE_LWW, G_LAST_EVENT, "'main'"},
+	{"base_status", ET_COL_TEXT, ET_MERGE_LWW, G_STATUS},
+	{"base_status_at", ET_COL_TIMESTAMPTZ, ET_MERGE_LWW, G_STATUS},
+	{"base_status_event_id", ET_COL_TEXT, ET_MERGE_LWW, G_STATUS},
+	{"idle_periods", ET_COL_INT4, ET_MERGE_SUM},
+	{"created_at", ET_COL_TIMESTAMPTZ, ET_MERGE_MIN},
+	{"updated_at", ET_COL_TIMESTAMPTZ, ET_MERGE_MAX},
+	{"cancelled_at", ET_COL_TIMESTAMPTZ, ET_MERGE_MAX},
+	{"last_event_at", ET_COL_TIMESTAMPTZ, ET_MERGE_LWW, G_LAST_EVENT},
+	{"last_event_type", ET_COL_EVENT_TYPE, ET_MERGE_LWW, G_LAST_EVENT},
+	{"last_event_id", ET_COL_TEXT, ET_MERGE_LWW, G_LAST_EVENT},
+};
+
+static const EtProjGroup contract_groups[] = {
+	[G_STATUS] = {CO_BASE_STATUS_AT, CO_BASE_STATUS_EVENT_ID},
+	[G_LAST_EVENT] = {CO_LAST_EVENT_AT, CO_LAST_EVENT_ID},
+};
+
+static const EtProjection contracts = {
+	"contracts", CO_NCOLUMNS, contract_columns,
+	lengthof(contract_groups), contract_groups, 1
+};
+
+static void
+SetBaseStatus(EtProjRow *row, const EtEventRecord *ev, const char *status)
+{
+	EtProjSetText(row, CO_BASE_STATUS, status);
+	EtProjSetGroup(row, G_STATUS, ev);
+}
+
+void
+EtApplyContracts(const EtEventRecord *ev)
+{
+	const char *name = ev->def->name;
+	bool		module;
+	char	   *contract_id;
+	char	   *main_id = NULL;
+	const char *action;
+	EtProjRow	row;
+	TimestampTz at = ev->occurred_at;
+
+	if (ev->def->source != ET_SOURCE_GYM || strncmp(name, "CONTRACT_", 9) != 0)
+		return;
+	module = strncmp(name, "CONTRACT_ADDITIONAL_MODULE_", 27) == 0;
+	if (module)
+	{
+		contract_id = EtJsonGetText(&ev->content, "moduleContractId");
+		main_id = EtJsonGetText(&ev->content, "contractId");
+		action = name + 27;
+	}
+	else
+	{
+		contract_id = EtJsonGetText(&ev->content, "contractId");
+		action = name + 9;
+	}
+	if (contract_id == NULL)
+		return;
+
+	EtProjRowInit(&row, &contracts, ev);
+	EtProjSetText(&row, CO_CONTRACT_ID, contract_id);
+	EtProjSetText(&row, CO_CUSTOMER_ID, ev->entity_id);
+	EtProjSetText(&row, CO_MAIN_CONTRACT_ID, main_id);
+	EtProjSetText(&row, CO_KIND, module ? "module" : "main");
+	EtProjSetGroup(&row, G_LAST_EVENT, ev);
+	EtProjSet(&row, CO_LAST_EVENT_TYPE, Int32GetDatum(ev->def->code));
+	EtProjSet(&row, CO_UPDATED_AT, TimestampTzGetDatum(at));
+
+	if (strcmp(action, "CREATED") == 0)
+	{
+		SetBaseStatus(&row, ev, "active");
+		EtProjSet(&row, CO_CREATED_AT, TimestampTzGetDatum(at));
+	}
+	else if (strcmp(action, "CANCELLED") == 0)
+	{
+		SetBaseStatus(&row, ev, "cancelled");
+		EtProjSet(&row, CO_CANCELLED_AT, TimestampTzGetDatum(at));
+	}
+	else if (strcmp(action, "DELETED") == 0)
+		SetBaseStatus(&row, ev, "deleted");
+	else if (strcmp(action, "IDLE_PERIOD_CREATED") == 0)
+		EtProjSet(&row, CO_IDLE_PERIODS, Int32GetDatum(1));
+	else if (strcmp(action, "IDLE_PERIOD_CANCELLED") == 0)
+		EtProjSet(&row, CO_IDLE_PERIODS, Int32GetDatum(-1));
+	/* UPDATED, IDLE_PERIOD_UPDATED: updated_at and last_event_* only */
+	EtProjUpsert(&row);
+}

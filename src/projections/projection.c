@@ -1,0 +1,240 @@
+/*-------------------------------------------------------------------------
+ *
+ * projection.c
+ *	  Generic upsert machinery for the projection tables, and the
+ *	  dispatcher that applies one event to every projection it feeds.
+ *
+ * Each table's statement is generated from its descriptor (projection.h),
+ * prepared once per backend through SPI and kept; every name in it is
+ * schema-qualified, operators included, so no search_path can redirect
+ * it.  The caller is connected to SPI.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "lib/stringinfo.h"
+#include "nodes/makefuncs.h"
+#include "parser/parse_type.h"
+#include "utils/builtins.h"
+#include "utils/syscache.h"
+
+#include "projection.h"
+
+#define ET_PROJ_SLOTS 3
+
+/*
+ * Prepared upserts by plan_slot, and the OID of event_types.event_type they
+ * were prepared with.  Backend lifetime; re-prepared if the extension was
+ * dropped and created again in this session (the type OID changes).
+ */
+static SPIPlanPtr proj_plans[ET_PROJ_SLOTS];
+static Oid	event_type_oid = InvalidOid;
+
+/*
+ * OID of event_types.event_type, cached; looked up again (and the prepared
+ * upserts dropped) when the type is gone, i.e. the extension was dropped
+ * and created again in this session.
+ */
+Oid
+EtEventTypeOid(void)
+{
+	if (!OidIsValid(event_type_oid) ||
+		!SearchSysCacheExists1(TYPEOID, ObjectIdGetDatum(event_type_oid)))
+	{
+		TypeName   *tn = makeTypeNameFromNameList(list_make2(makeString("event_types"),
+															 makeString("event_type")));
+		int			i;
+
+		event_type_oid = LookupTypeNameOid(NULL, tn, false);
+		for (i = 0; i < ET_PROJ_SLOTS; i++)
+		{
+			if (proj_plans[i])
+				SPI_freeplan(proj_plans[i]);
+			proj_plans[i] = NULL;
+		}
+	}
+	return event_type_oid;
+}
+
+static Oid
+ColumnTypeOid(EtColType t)
+{
+	switch (t)
+	{
+		case ET_COL_TEXT:
+			return TEXTOID;
+		case ET_COL_TIMESTAMPTZ:
+			return TIMESTAMPTZOID;
+		case ET_COL_DATE:
+			return DATEOID;
+		case ET_COL_NUMERIC:
+			return NUMERICOID;
+		case ET_COL_INT4:
+			return INT4OID;
+		case ET_COL_BOOL:
+			return BOOLOID;
+		case ET_COL_EVENT_TYPE:
+			return EtEventTypeOid();
+	}
+	return InvalidOid;
+}
+
+/* INSERT ... ON CONFLICT DO UPDATE for one projection, from its descriptor */
+static char *
+BuildUpsert(const EtProjection *p)
+{
+	StringInfoData sql;
+	int			i;
+	bool		first;
+
+	initStringInfo(&sql);
+	appendStringInfo(&sql, "INSERT INTO event_types.%s AS t (", p->table);
+	for (i = 0; i < p->ncolumns; i++)
+		appendStringInfo(&sql, "%s%s", i ? ", " : "", p->columns[i].name);
+	appendStringInfoString(&sql, ") VALUES (");
+	for (i = 0; i < p->ncolumns; i++)
+	{
+		const EtProjColumn *c = &p->columns[i];
+
+		if (i)
+			appendStringInfoString(&sql, ", ");
+		if (c->merge == ET_MERGE_SUM)
+			appendStringInfo(&sql, "COALESCE($%d, 0)", i + 1);
+		else if (c->insert_default)
+			appendStringInfo(&sql, "COALESCE($%d, %s)", i + 1, c->insert_default);
+		else
+			appendStringInfo(&sql, "$%d", i + 1);
+	}
+	appendStringInfoString(&sql, ") ON CONFLICT (");
+	first = true;
+	for (i = 0; i < p->ncolumns; i++)
+		if (p->columns[i].merge == ET_MERGE_KEY)
+		{
+			appendStringInfo(&sql, "%s%s", first ? "" : ", ", p->columns[i].name);
+			first = false;
+		}
+	appendStringInfoString(&sql, ") DO UPDATE SET ");
+	first = true;
+	for (i = 0; i < p->ncolumns; i++)
+	{
+		const EtProjColumn *c = &p->columns[i];
+
+		if (c->merge == ET_MERGE_KEY)
+			continue;
+		appendStringInfo(&sql, "%s%s = ", first ? "" : ", ", c->name);
+		first = false;
+		switch (c->merge)
+		{
+			case ET_MERGE_LWW:
+				{
+					const char *at = p->columns[p->groups[c->group].at_col].name;
+					const char *id = p->columns[p->groups[c->group].id_col].name;
+
+					appendStringInfo(&sql,
+									 "CASE WHEN EXCLUDED.%s IS NOT NULL AND (t.%s IS NULL OR "
+									 "ROW(EXCLUDED.%s, EXCLUDED.%s) OPERATOR(pg_catalog.>) ROW(t.%s, t.%s)) "
+									 "THEN EXCLUDED.%s ELSE t.%s END",
+									 at, at, at, id, at, id, c->name, c->name);
+					break;
+				}
+			case ET_MERGE_MIN:
+				appendStringInfo(&sql, "LEAST(t.%s, EXCLUDED.%s)", c->name, c->name);
+				break;
+			case ET_MERGE_MAX:
+				appendStringInfo(&sql, "GREATEST(t.%s, EXCLUDED.%s)", c->name, c->name);
+				break;
+			case ET_MERGE_SUM:
+				appendStringInfo(&sql, "t.%s OPERATOR(pg_catalog.+) EXCLUDED.%s", c->name, c->name);
+				break;
+			case ET_MERGE_KEY:
+				break;
+		}
+	}
+	return sql.data;
+}
+
+static SPIPlanPtr
+ProjectionPlan(const EtProjection *p)
+{
+	Oid			types[ET_PROJ_MAX_COLUMNS];
+	SPIPlanPtr	plan;
+	int			i;
+
+	(void) EtEventTypeOid();		/* drops stale plans */
+	if (proj_plans[p->plan_slot])
+		return proj_plans[p->plan_slot];
+	for (i = 0; i < p->ncolumns; i++)
+		types[i] = ColumnTypeOid(p->columns[i].type);
+	plan = SPI_prepare(BuildUpsert(p), p->ncolumns, types);
+	if (plan == NULL)
+		elog(ERROR, "could not prepare the %s upsert: %s", p->table,
+			 SPI_result_code_string(SPI_result));
+	if (SPI_keepplan(plan) != 0)
+		elog(ERROR, "SPI_keepplan failed");
+	proj_plans[p->plan_slot] = plan;
+	return plan;
+}
+
+/* Start a row: every column NULL but source and tenant (columns 0 and 1) */
+void
+EtProjRowInit(EtProjRow *row, const EtProjection *proj, const EtEventRecord *ev)
+{
+	Assert(proj->ncolumns <= ET_PROJ_MAX_COLUMNS);
+	row->proj = proj;
+	memset(row->nulls, 'n', sizeof(row->nulls));
+	EtProjSetText(row, 0, ev->def->source_name);
+	EtProjSetText(row, 1, ev->tenant);
+}
+
+void
+EtProjSet(EtProjRow *row, int col, Datum value)
+{
+	row->values[col] = value;
+	row->nulls[col] = ' ';
+}
+
+void
+EtProjSetText(EtProjRow *row, int col, const char *value)
+{
+	if (value == NULL)
+		row->nulls[col] = 'n';
+	else
+		EtProjSet(row, col, CStringGetTextDatum(value));
+}
+
+/* Key a register group by the event: (occurred_at, event_id) */
+void
+EtProjSetGroup(EtProjRow *row, int group, const EtEventRecord *ev)
+{
+	const EtProjGroup *g = &row->proj->groups[group];
+
+	EtProjSet(row, g->at_col, TimestampTzGetDatum(ev->occurred_at));
+	EtProjSetText(row, g->id_col, ev->event_id);
+}
+
+void
+EtProjUpsert(EtProjRow *row)
+{
+	SPIPlanPtr	plan = ProjectionPlan(row->proj);
+	int			rc;
+
+	rc = SPI_execute_plan(plan, row->values, row->nulls, false, 0);
+	if (rc != SPI_OK_INSERT)
+		elog(ERROR, "upsert into event_types.%s failed: %s", row->proj->table,
+			 SPI_result_code_string(rc));
+}
+
+/*
+ * Apply one accepted event to the projections.  Each projection decides
+ * from the event type whether the event concerns it.
+ */
+void
+EtApplyProjections(const EtEventRecord *ev)
+{
+	EtApplyCustomers(ev);
+	EtApplyContracts(ev);
+	EtApplyBookings(ev);
+}

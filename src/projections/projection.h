@@ -1,0 +1,104 @@
+/*-------------------------------------------------------------------------
+ *
+ * projection.h
+ *	  Order-independent projection tables, described once and upserted
+ *	  through one prepared statement each.
+ *
+ * A projection row is a set of merge registers:
+ *
+ *	ET_MERGE_LWW	last writer wins; columns belong to a group whose key
+ *					is the (occurred_at, event_id) of the event that set
+ *					them last (two key columns in the same group);
+ *	ET_MERGE_MIN	keep the smallest value (created_at);
+ *	ET_MERGE_MAX	keep the largest value (last_checkin_at, updated_at);
+ *	ET_MERGE_SUM	add (checkin_count, idle_periods).
+ *
+ * Each merge is commutative and associative, so a row equals the result of
+ * applying its events in (occurred_at, event_id) order whatever order they
+ * arrived in -- the projections' order-independence rule holds by
+ * construction, and rebuild_projections() reproduces the live tables.
+ *
+ * An event fills an EtProjRow (NULL = "this event says nothing about the
+ * column") and EtProjUpsert() runs
+ *		INSERT ... ON CONFLICT (key) DO UPDATE SET col = <merge>, ...
+ * generated from the descriptor.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef EVENT_TYPES_PROJECTION_H
+#define EVENT_TYPES_PROJECTION_H
+
+#include "executor/spi.h"
+#include "utils/timestamp.h"
+
+#include "event_record.h"
+
+#define ET_PROJ_MAX_COLUMNS 40
+
+typedef enum EtMerge
+{
+	ET_MERGE_KEY,				/* conflict key column */
+	ET_MERGE_LWW,
+	ET_MERGE_MIN,
+	ET_MERGE_MAX,
+	ET_MERGE_SUM
+} EtMerge;
+
+/* Column types; event_type's OID is looked up at run time */
+typedef enum EtColType
+{
+	ET_COL_TEXT,
+	ET_COL_TIMESTAMPTZ,
+	ET_COL_DATE,
+	ET_COL_NUMERIC,
+	ET_COL_INT4,
+	ET_COL_BOOL,
+	ET_COL_EVENT_TYPE
+} EtColType;
+
+typedef struct EtProjColumn
+{
+	const char *name;
+	EtColType	type;
+	EtMerge		merge;
+	int			group;			/* ET_MERGE_LWW: index into groups */
+	const char *insert_default; /* SQL expression when NULL on insert */
+} EtProjColumn;
+
+typedef struct EtProjGroup
+{
+	int			at_col;			/* column holding the key's occurred_at */
+	int			id_col;			/* column holding the key's event_id */
+} EtProjGroup;
+
+typedef struct EtProjection
+{
+	const char *table;			/* unqualified; lives in schema event_types */
+	int			ncolumns;
+	const EtProjColumn *columns;
+	int			ngroups;
+	const EtProjGroup *groups;
+	int			plan_slot;		/* index into the plan cache */
+} EtProjection;
+
+typedef struct EtProjRow
+{
+	const EtProjection *proj;
+	Datum		values[ET_PROJ_MAX_COLUMNS];
+	char		nulls[ET_PROJ_MAX_COLUMNS]; /* SPI style: 'n' or ' ' */
+} EtProjRow;
+
+extern Oid	EtEventTypeOid(void);
+extern void EtProjRowInit(EtProjRow *row, const EtProjection *proj,
+						  const EtEventRecord *ev);
+extern void EtProjSet(EtProjRow *row, int col, Datum value);
+extern void EtProjSetText(EtProjRow *row, int col, const char *value);
+extern void EtProjSetGroup(EtProjRow *row, int group, const EtEventRecord *ev);
+extern void EtProjUpsert(EtProjRow *row);
+
+/* the three projections (customers.c, contracts.c, bookings.c) */
+extern void EtApplyCustomers(const EtEventRecord *ev);
+extern void EtApplyContracts(const EtEventRecord *ev);
+extern void EtApplyBookings(const EtEventRecord *ev);
+
+#endif							/* EVENT_TYPES_PROJECTION_H */
