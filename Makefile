@@ -1,7 +1,7 @@
 # event_types -- PGXS build
 #
 #   make && make install          build and install into the PostgreSQL of $(PG_CONFIG)
-#   make installcheck             pg_regress suite (sql/ + expected/)
+#   make installcheck             pg_regress suite (sql/ + expected/) and isolation specs (specs/)
 #   make prove                    pgTAP suite (test/*.sql), incl. JSON-Schema-Test-Suite conformance
 #   make installcheck REGRESS=validator_core      one regression test
 #   make prove PROVE_TESTS=test/conformance.sql   one pgTAP file
@@ -29,6 +29,9 @@ DATA = $(filter-out $(DATA_built),$(wildcard $(EXTENSION)--*--*.sql))
 
 REGRESS = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
 REGRESS_OPTS = --load-extension=$(EXTENSION)
+# Concurrency: isolationtester specs (specs/*.spec, expected/*.out)
+ISOLATION = $(patsubst specs/%.spec,%,$(sort $(wildcard specs/*.spec)))
+ISOLATION_OPTS = --load-extension=$(EXTENSION)
 
 SCHEMA_FILES = $(sort $(wildcard schemas/*/*.json schemas/meta/*/*.json schemas/meta/*/*/*.json))
 EXTRA_CLEAN = src/catalog_data.c test/generated
