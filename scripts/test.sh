@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of event_types on a throwaway PostgreSQL 15 cluster:
 #   - builds with -Wall -Wextra -Werror and installs the extension,
-#   - pg_regress suite (sql/ + expected/),
-#   - pgTAP suite (test/*.sql, incl. JSON-Schema-Test-Suite conformance).
+#   - pg_regress suite (sql/ + expected/) and isolation specs (specs/),
+#   - pgTAP suite (test/*.sql, incl. JSON-Schema-Test-Suite conformance),
+#   - pg_dump / pg_restore round trip (test/dump_restore.sh).
 # Installs missing packages first (scripts/setup.sh). Exits non-zero on any
 # failure; the last line is "tests: N passed, N failed".
 set -euo pipefail
@@ -14,25 +15,38 @@ make -s clean >/dev/null
 make -s PG_CFLAGS=-Werror
 make -s install >/dev/null
 
-log=$(mktemp -d)
-trap 'rm -rf "$log"' EXIT
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
 set +e
 pg_virtualenv -v 15 bash -c '
-  set -o pipefail
-  make -s installcheck 2>&1 | tee "$0/regress.out"; rc1=${PIPESTATUS[0]}
-  if [ "$rc1" -ne 0 ] && [ -f regression.diffs ]; then cat regression.diffs; fi
-  make -s prove 2>&1 | tee "$0/prove.out"; rc2=${PIPESTATUS[0]}
-  exit $(( rc1 || rc2 ))
-' "$log"
+  out=$0
+  rc=0
+  make -s installcheck > "$out/regress.out" 2>&1 || rc=1
+  cat "$out/regress.out"
+  if [ -f regression.diffs ]; then cat regression.diffs; fi
+  make -s prove > "$out/prove.out" 2>&1 || rc=1
+  cat "$out/prove.out"
+  if [ -x test/dump_restore.sh ]; then
+    test/dump_restore.sh > "$out/dump.out" 2>&1 || rc=1
+    cat "$out/dump.out"
+  fi
+  exit $rc
+' "$out"
 rc=$?
 set -e
 
-# one closing line over both runners
-r_pass=$(sed -n 's/^ok [0-9]* *[-+] .*/x/p; s/^\(not \)\{0\}ok .*/x/p' "$log/regress.out" 2>/dev/null | wc -l)
-r_fail=$(grep -c '^not ok' "$log/regress.out" 2>/dev/null || true)
-t_total=$(sed -n 's/.*Tests=\([0-9]*\),.*/\1/p' "$log/prove.out" | tail -1)
-t_fail=$(sed -n 's/^Failed \([0-9]*\)\/[0-9]* subtests.*/\1/p' "$log/prove.out" | paste -sd+ | bc 2>/dev/null || echo 0)
-t_total=${t_total:-0}; t_fail=${t_fail:-0}
-[ "$rc" -ne 0 ] && [ "$((r_fail + t_fail))" -eq 0 ] && t_fail=1
-echo "tests: $(( r_pass + t_total - t_fail )) passed, $(( r_fail + t_fail )) failed"
+# One closing line over all runners.
+count() { grep -cE "$1" "$2" 2>/dev/null || true; }
+r_pass=$(count '\.\.\. ok' "$out/regress.out")
+r_fail=$(count '\.\.\. FAILED|\.\.\. failed' "$out/regress.out")
+t_total=$(sed -n 's/^Files=[0-9]*, Tests=\([0-9]*\),.*/\1/p' "$out/prove.out" | tail -1)
+t_fail=$(sed -n 's/.*Failed \([0-9]*\)\/[0-9]* subtests.*/\1/p' "$out/prove.out" | awk '{s+=$1} END {print s+0}')
+d_pass=$(sed -n 's/^dump_restore: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$out/dump.out" 2>/dev/null | tail -1)
+d_fail=$(sed -n 's/^dump_restore: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$out/dump.out" 2>/dev/null | tail -1)
+t_total=${t_total:-0}; d_pass=${d_pass:-0}; d_fail=${d_fail:-0}
+passed=$(( r_pass + t_total - t_fail + d_pass ))
+failed=$(( r_fail + t_fail + d_fail ))
+# a runner that died without counting still fails the run
+if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+echo "tests: $passed passed, $failed failed"
 exit $rc
