@@ -50,6 +50,8 @@ CompileBuiltin(EtBuiltinSchema *out, const char *uri, const char *json,
 									   part_pointer ? &part_pointer : NULL,
 									   &part);
 	out->part = part;
+	/* vendor formats are part of the contract: not subject to the GUC */
+	out->prog->assert_formats = true;
 }
 
 /* Where a source's type schemas keep the part a bare message validates */

@@ -66,6 +66,7 @@ typedef struct EvalState
 	int			scopecap;
 	EtResource **scope;
 	int			depth;
+	bool		format_assert;	/* assert every format (program or GUC) */
 } EvalState;
 
 static bool EvalNode(EvalState *st, EtNode *node, const JsonbValue *inst, Annot *ann);
@@ -79,8 +80,12 @@ PushKey(EvalState *st, const char *key, int len)
 {
 	if (st->pathlen >= st->pathcap)
 	{
+		PathSeg    *bigger = palloc(sizeof(PathSeg) * st->pathcap * 2);
+
+		/* the first buffer lives on the C stack (Run): copy, never repalloc */
+		memcpy(bigger, st->path, sizeof(PathSeg) * st->pathlen);
+		st->path = bigger;
 		st->pathcap *= 2;
-		st->path = repalloc(st->path, sizeof(PathSeg) * st->pathcap);
 	}
 	if (st->pathlen >= ET_MAX_NESTING_DEPTH)
 		ereport(ERROR,
@@ -551,7 +556,7 @@ EvalString(EvalState *st, EtNode *node, const JsonbValue *inst)
 			return false;
 	}
 	if (node->format != ET_FORMAT_UNKNOWN &&
-		(node->format_assert || et_format_assertion) &&
+		(node->format_assert || st->format_assert) &&
 		!EtFormatCheck(node->format, s, len))
 	{
 		REPORT(st, "format", "%s is not a valid \"%s\"", ValueText(inst),
@@ -931,8 +936,11 @@ EvalNode(EvalState *st, EtNode *node, const JsonbValue *inst, Annot *ann)
 	{
 		if (st->scopelen >= st->scopecap)
 		{
+			EtResource **bigger = palloc(sizeof(EtResource *) * st->scopecap * 2);
+
+			memcpy(bigger, st->scope, sizeof(EtResource *) * st->scopelen);
+			st->scope = bigger;
 			st->scopecap *= 2;
-			st->scope = repalloc(st->scope, sizeof(EtResource *) * st->scopecap);
 		}
 		st->scope[st->scopelen++] = node->resource;
 		pushed = true;
@@ -1150,29 +1158,17 @@ done:
 	return valid;
 }
 
-static void
-InitState(EvalState *st, PathSeg *pathbuf, int pathcap, EtResource **scopebuf,
-		  int scopecap)
-{
-	memset(st, 0, sizeof(*st));
-	st->path = pathbuf;
-	st->pathcap = pathcap;
-	st->scope = scopebuf;
-	st->scopecap = scopecap;
-}
-
 /*
- * Path and scope stacks start on the C stack and move to palloc'd memory
- * only for deep documents; repalloc of a stack buffer is not allowed, so
- * the first growth copies.
+ * Path and scope stacks start in buffers on the C stack, so a validation
+ * allocates nothing unless the document is deep or errors are reported.
  */
 #define INITIAL_STACK 32
 
 static bool
 Run(EvalState *st, EtNode *entry, const JsonbValue *instance)
 {
-	PathSeg    *path = palloc(sizeof(PathSeg) * INITIAL_STACK);
-	EtResource **scope = palloc(sizeof(EtResource *) * INITIAL_STACK);
+	PathSeg		path[INITIAL_STACK];
+	EtResource *scope[INITIAL_STACK];
 
 	st->path = path;
 	st->pathcap = INITIAL_STACK;
@@ -1184,12 +1180,12 @@ Run(EvalState *st, EtNode *entry, const JsonbValue *instance)
 bool
 EtValidate(EtProgram *prog, EtNode *entry, const JsonbValue *instance)
 {
-	EvalState	st;
+	EvalState	st = {0};
 	EtErrorList none = {0};
 
-	InitState(&st, NULL, 0, NULL, 0);
 	st.collect = false;
 	st.errors = &none;
+	st.format_assert = prog->assert_formats || et_format_assertion;
 	return Run(&st, entry ? entry : prog->root, instance);
 }
 
@@ -1197,13 +1193,13 @@ bool
 EtValidateCollect(EtProgram *prog, EtNode *entry, const JsonbValue *instance,
 				  const char *path_prefix, EtErrorList *errors)
 {
-	EvalState	st;
+	EvalState	st = {0};
 	int			before = errors->count;
 	bool		valid;
 
-	InitState(&st, NULL, 0, NULL, 0);
 	st.collect = true;
 	st.errors = errors;
+	st.format_assert = prog->assert_formats || et_format_assertion;
 	st.path_prefix = path_prefix;
 	valid = Run(&st, entry ? entry : prog->root, instance);
 	/* every failure reports at least one error; belt and braces */

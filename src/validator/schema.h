@@ -163,6 +163,8 @@ typedef struct EtProgram
 	EtResource *resources;		/* list of all resources */
 	Jsonb	   *schema;			/* private copy: nodes point into it */
 	bool		uses_registry;	/* resolved a user-registered document */
+	bool		assert_formats; /* always assert "format" (built-in event
+								 * schemas), whatever the GUC says */
 	int			nregexes;
 } EtProgram;
 
