@@ -6,7 +6,7 @@ script embeds them into the extension so that the event_type codes, the
 catalog view, event_types.schema() and the validator all read the same bytes.
 
   gen_catalog.py c SCHEMAS_DIR        -> C source on stdout
-  gen_catalog.py markdown SCHEMAS_DIR -> README catalogue table on stdout
+  gen_catalog.py markdown SCHEMAS_DIR -> README table: one row per event type
 
 It also checks the catalogue's invariants (unique persistent codes, names that
 match file names, superseded_by targets that exist) and fails loudly otherwise.
@@ -79,7 +79,7 @@ def read_catalogue(root):
             code = meta.get("code")
             if not isinstance(code, int) or not (source_id * 1000 < code < (source_id + 1) * 1000):
                 fail("%s: code %r outside the %s range" % (path, code, source))
-            for key in ("entity_kind", "projection"):
+            for key in ("entity_kind", "projection", "effect"):
                 if key not in meta:
                     fail("%s: x-event-type.%s missing" % (path, key))
             if meta["projection"] not in (None, "customers", "contracts", "bookings"):
@@ -193,15 +193,15 @@ def emit_c(root):
 
 def emit_markdown(root):
     _, types = read_catalogue(root)
-    print("| event_type | entity | projection | deprecated |")
-    print("|---|---|---|---|")
+    print("| event_type | entity id is | effect on the projections |")
+    print("|---|---|---|")
     for t in sorted(types, key=lambda t: (t["source"], t["name"])):
         m = t["meta"]
-        dep = ""
+        name = "`%s.%s`" % (t["source"], t["name"])
         if t["doc"].get("deprecated"):
-            dep = "yes" + (" → `%s`" % m["superseded_by"] if m.get("superseded_by") else "")
-        print("| `%s.%s` | %s | %s | %s |" % (t["source"], t["name"], m["entity_kind"],
-                                             m["projection"] or "event log only", dep))
+            name += " (deprecated" + (", superseded by `%s`" % m["superseded_by"]
+                                      if m.get("superseded_by") else "") + ")"
+        print("| %s | %s | %s |" % (name, m["entity_kind"], m["effect"]))
 
 
 if __name__ == "__main__":
