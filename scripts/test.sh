@@ -18,7 +18,7 @@ make -s install >/dev/null
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 set +e
-pg_virtualenv -v 15 bash -c '
+pg_virtualenv -t -v 15 bash -c '
   out=$0
   rc=0
   make -s installcheck > "$out/regress.out" 2>&1 || rc=1
