@@ -43,6 +43,24 @@ AddError(EtErrorList *errors, char *path, const char *keyword, char *message)
 	errors->count++;
 }
 
+/*
+ * Longest event id, tenant or entity id stored.  They are btree keys of the
+ * event log and the projections (a btree entry holds at most ~2.7 kB); a
+ * longer one made the INSERT fail with "index row size exceeds maximum" and
+ * the message was lost.  Now it is kept as rejected with a limits error.
+ */
+#define ET_MAX_ID_BYTES 1024
+
+static void
+CheckIdLength(const char *value, const char *what, const char *path,
+			  EtErrorList *errors)
+{
+	if (value != NULL && strlen(value) > ET_MAX_ID_BYTES)
+		AddError(errors, pstrdup(path), "limits",
+				 psprintf("%s of %zu bytes is longer than %d bytes",
+						  what, strlen(value), ET_MAX_ID_BYTES));
+}
+
 static bool
 ExtractTime(const JsonbValue *obj, const char *key, bool allow_epoch_ms,
 			const char *path, TimestampTz *out, EtErrorList *errors)
@@ -148,6 +166,9 @@ EtExtractEvents(const EtMessage *msg, const EtHints *hints,
 		if (r->event_id == NULL || r->tenant == NULL)
 			elog(ERROR, "validated %s message lacks its event id or tenant",
 				 EtSourceName(msg->source));
+		CheckIdLength(r->event_id, "event id", e->path, errors);
+		CheckIdLength(r->tenant, "tenant", e->path, errors);
+		CheckIdLength(r->entity_id, "entity id", e->path, errors);
 	}
 	return errors->count == before;
 }

@@ -231,8 +231,14 @@ typedef enum LogOutcome
 	LOG_CONFLICT
 } LogOutcome;
 
+/*
+ * 'time_from_receipt': the event's time is the inbox received_at (a
+ * court-booking bare body without an occurred_at hint), so a retry of the
+ * very same body carries another time; the time then takes no part in
+ * telling a duplicate from a conflict.
+ */
 static LogOutcome
-LogEvent(const EtEventRecord *r, Datum content)
+LogEvent(const EtEventRecord *r, Datum content, bool time_from_receipt)
 {
 	Datum		values[8];
 	char		nulls[8] = "        ";
@@ -256,8 +262,14 @@ LogEvent(const EtEventRecord *r, Datum content)
 	if (SPI_processed == 1)
 		return LOG_NEW;
 
-	/* seen before: the same event, or another one under the same id? */
-	rc = SPI_execute_plan(select_event_plan, values, nulls, true, 1);
+	/*
+	 * seen before: the same event, or another one under the same id?  Not
+	 * read-only: that would reuse the outer statement's snapshot, which does
+	 * not see an event logged by an earlier row of the same multi-row INSERT
+	 * or COPY (nor one another session committed while we waited on it), so
+	 * "vanished" was raised for a plain duplicate.
+	 */
+	rc = SPI_execute_plan(select_event_plan, values, nulls, false, 1);
 	if (rc != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "event (%s, %s) vanished from the event log",
 			 r->def->source_name, r->event_id);
@@ -271,7 +283,7 @@ LogEvent(const EtEventRecord *r, Datum content)
 		TimestampTz at = DatumGetTimestampTz(SPI_getbinval(t, d, 2, &n2));
 		Datum		old = SPI_getbinval(t, d, 3, &n3);
 
-		if (code == r->def->code && at == r->occurred_at &&
+		if (code == r->def->code && (time_from_receipt || at == r->occurred_at) &&
 			DatumGetBool(DirectFunctionCall2(jsonb_eq, old, content)))
 			return LOG_DUPLICATE;
 		return LOG_CONFLICT;
@@ -410,7 +422,8 @@ EtProcessMessage(const char *source_name, Jsonb *payload, const EtHints *hints,
 		Datum		content = (r->content.val.binary.data == root.val.binary.data) ?
 			JsonbPGetDatum(payload) : JsonbPGetDatum(JsonbValueToJsonb(&r->content));
 
-		switch (LogEvent(r, content))
+		/* a retried bare body is a duplicate, not a conflict */
+		switch (LogEvent(r, content, msg.bare_body && !hints->has_occurred_at))
 		{
 			case LOG_NEW:
 				EtApplyProjections(r);
@@ -471,6 +484,7 @@ event_types_inbox_ingest(PG_FUNCTION_ARGS)
 	TupleDesc	desc;
 	bool		isnull;
 	char	   *source;
+	Datum		payload_datum;
 	Jsonb	   *payload;
 	EtHints		hints;
 	const char *status;
@@ -502,10 +516,15 @@ event_types_inbox_ingest(PG_FUNCTION_ARGS)
 	if (!isnull)
 		return PointerGetDatum(tuple);
 
+	/*
+	 * Check for NULL before detoasting: DatumGetJsonbP() on the null datum
+	 * of INSERT ... VALUES ('gym', NULL) crashed the backend.
+	 */
 	source = GetText(tuple, desc, attrs->source);
-	payload = DatumGetJsonbP(heap_getattr(tuple, attrs->payload, desc, &isnull));
+	payload_datum = heap_getattr(tuple, attrs->payload, desc, &isnull);
 	if (source == NULL || isnull)
 		return PointerGetDatum(tuple);	/* NOT NULL constraints will say so */
+	payload = DatumGetJsonbP(payload_datum);
 	ReadHints(tuple, desc, attrs, &hints);
 
 	if (SPI_connect() != SPI_OK_CONNECT)

@@ -6,8 +6,10 @@
  *	CONTRACT_CREATED					main contract, active
  *	CONTRACT_UPDATED					updated_at
  *	CONTRACT_CANCELLED					cancelled, cancelled_at = event time
- *	CONTRACT_IDLE_PERIOD_CREATED		idle_periods + 1 (status idle while > 0)
- *	CONTRACT_IDLE_PERIOD_CANCELLED		idle_periods - 1
+ *	CONTRACT_IDLE_PERIOD_CREATED		content.idlePeriodId joins idle_opened
+ *	CONTRACT_IDLE_PERIOD_CANCELLED		content.idlePeriodId joins idle_closed
+ *										(idle_periods = |opened - closed|, a
+ *										generated column; status idle while > 0)
  *	CONTRACT_IDLE_PERIOD_UPDATED		updated_at
  *	CONTRACT_ADDITIONAL_MODULE_*		module row (content.moduleContractId)
  *										with main_contract_id; _CANCELLED ->
@@ -16,10 +18,17 @@
  * status is a generated column: base_status (a register) unless idle
  * periods are open.  The vendor's entityId is the customer.
  *
+ * Idle periods are two grow-only sets of idle period ids rather than a
+ * counter: a counter went negative when a cancellation arrived for a period
+ * whose creation was never received, and counted one period twice when the
+ * vendor re-sent its creation under a new delivery uuid.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
+#include "catalog/pg_type.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 
 #include "json_get.h"
@@ -30,7 +39,7 @@ enum
 	CO_SOURCE, CO_TENANT, CO_CONTRACT_ID,
 	CO_CUSTOMER_ID, CO_MAIN_CONTRACT_ID, CO_KIND,
 	CO_BASE_STATUS, CO_BASE_STATUS_AT, CO_BASE_STATUS_EVENT_ID,
-	CO_IDLE_PERIODS,
+	CO_IDLE_OPENED, CO_IDLE_CLOSED,
 	CO_CREATED_AT, CO_UPDATED_AT, CO_CANCELLED_AT,
 	CO_LAST_EVENT_AT, CO_LAST_EVENT_TYPE, CO_LAST_EVENT_ID,
 	CO_NCOLUMNS
@@ -52,7 +61,8 @@ static const EtProjColumn contract_columns[CO_NCOLUMNS] = {
 	{"base_status", ET_COL_TEXT, ET_MERGE_LWW, G_STATUS},
 	{"base_status_at", ET_COL_TIMESTAMPTZ, ET_MERGE_LWW, G_STATUS},
 	{"base_status_event_id", ET_COL_TEXT, ET_MERGE_LWW, G_STATUS},
-	{"idle_periods", ET_COL_INT4, ET_MERGE_SUM},
+	{"idle_opened", ET_COL_TEXT_ARRAY, ET_MERGE_UNION},
+	{"idle_closed", ET_COL_TEXT_ARRAY, ET_MERGE_UNION},
 	{"created_at", ET_COL_TIMESTAMPTZ, ET_MERGE_MIN},
 	{"updated_at", ET_COL_TIMESTAMPTZ, ET_MERGE_MAX},
 	{"cancelled_at", ET_COL_TIMESTAMPTZ, ET_MERGE_MAX},
@@ -76,6 +86,20 @@ SetBaseStatus(EtProjRow *row, const EtEventRecord *ev, const char *status)
 {
 	EtProjSetText(row, CO_BASE_STATUS, status);
 	EtProjSetGroup(row, G_STATUS, ev);
+}
+
+/* A one-element text[] with the event's content.idlePeriodId */
+static void
+SetIdlePeriod(EtProjRow *row, int col, const EtEventRecord *ev)
+{
+	char	   *id = EtJsonGetText(&ev->content, "idlePeriodId");
+	Datum		elem;
+
+	if (id == NULL)
+		return;
+	elem = CStringGetTextDatum(id);
+	EtProjSet(row, col, PointerGetDatum(construct_array(&elem, 1, TEXTOID, -1, false,
+														TYPALIGN_INT)));
 }
 
 void
@@ -128,9 +152,9 @@ EtApplyContracts(const EtEventRecord *ev)
 	else if (strcmp(action, "DELETED") == 0)
 		SetBaseStatus(&row, ev, "deleted");
 	else if (strcmp(action, "IDLE_PERIOD_CREATED") == 0)
-		EtProjSet(&row, CO_IDLE_PERIODS, Int32GetDatum(1));
+		SetIdlePeriod(&row, CO_IDLE_OPENED, ev);
 	else if (strcmp(action, "IDLE_PERIOD_CANCELLED") == 0)
-		EtProjSet(&row, CO_IDLE_PERIODS, Int32GetDatum(-1));
+		SetIdlePeriod(&row, CO_IDLE_CLOSED, ev);
 	/* UPDATED, IDLE_PERIOD_UPDATED: updated_at and last_event_* only */
 	EtProjUpsert(&row);
 }

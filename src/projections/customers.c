@@ -111,6 +111,33 @@ SetStatus(EtProjRow *row, const EtEventRecord *ev, const char *status)
 	EtProjSet(row, CU_UPDATED_AT, TimestampTzGetDatum(ev->occurred_at));
 }
 
+/*
+ * 'YYYY-MM-DD' naming a day PostgreSQL's date type accepts.  The schema's
+ * format "date" admits year 0000, which date_in() rejects with an ERROR
+ * (the whole INSERT failed); such a date of birth is left NULL instead.
+ */
+static bool
+IsStorableDate(const char *s)
+{
+	static const int days[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int			i,
+				y,
+				m,
+				d;
+
+	for (i = 0; i < 10; i++)
+		if (i == 4 || i == 7 ? s[i] != '-' : !isdigit((unsigned char) s[i]))
+			return false;
+	if (s[10] != '\0')
+		return false;
+	y = atoi(s);
+	m = atoi(s + 5);
+	d = atoi(s + 8);
+	if (y < 1 || m < 1 || m > 12 || d < 1 || d > days[m - 1])
+		return false;
+	return m != 2 || d < 29 || (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0));
+}
+
 /* Personal fields as one snapshot; NULLs (all of them) erase */
 static void
 SetPersonal(EtProjRow *row, const EtEventRecord *ev, const char *first,
@@ -123,7 +150,7 @@ SetPersonal(EtProjRow *row, const EtEventRecord *ev, const char *first,
 	EtProjSetText(row, CU_PHONE, phone);
 	EtProjSetText(row, CU_CITY, city);
 	EtProjSetText(row, CU_COUNTRY, country);
-	if (birth)
+	if (birth && IsStorableDate(birth))
 		EtProjSet(row, CU_DATE_OF_BIRTH,
 				  DirectFunctionCall1(date_in, CStringGetDatum(birth)));
 	EtProjSetGroup(row, G_PERSONAL, ev);

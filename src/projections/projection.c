@@ -78,6 +78,8 @@ ColumnTypeOid(EtColType t)
 			return BOOLOID;
 		case ET_COL_EVENT_TYPE:
 			return EtEventTypeOid();
+		case ET_COL_TEXT_ARRAY:
+			return TEXTARRAYOID;
 	}
 	return InvalidOid;
 }
@@ -103,6 +105,8 @@ BuildUpsert(const EtProjection *p)
 			appendStringInfoString(&sql, ", ");
 		if (c->merge == ET_MERGE_SUM)
 			appendStringInfo(&sql, "COALESCE($%d, 0)", i + 1);
+		else if (c->merge == ET_MERGE_UNION)
+			appendStringInfo(&sql, "COALESCE($%d, '{}')", i + 1);
 		else if (c->insert_default)
 			appendStringInfo(&sql, "COALESCE($%d, %s)", i + 1, c->insert_default);
 		else
@@ -148,6 +152,13 @@ BuildUpsert(const EtProjection *p)
 				break;
 			case ET_MERGE_SUM:
 				appendStringInfo(&sql, "t.%s OPERATOR(pg_catalog.+) EXCLUDED.%s", c->name, c->name);
+				break;
+			case ET_MERGE_UNION:
+				/* sorted and distinct: the same set gives the same array */
+				appendStringInfo(&sql,
+								 "ARRAY(SELECT DISTINCT u.e FROM pg_catalog.unnest("
+								 "pg_catalog.array_cat(t.%s, EXCLUDED.%s)) AS u(e) ORDER BY u.e)",
+								 c->name, c->name);
 				break;
 			case ET_MERGE_KEY:
 				break;

@@ -11,7 +11,9 @@
  *					them last (two key columns in the same group);
  *	ET_MERGE_MIN	keep the smallest value (created_at);
  *	ET_MERGE_MAX	keep the largest value (last_checkin_at, updated_at);
- *	ET_MERGE_SUM	add (checkin_count, idle_periods).
+ *	ET_MERGE_SUM	add (checkin_count);
+ *	ET_MERGE_UNION	set union, kept sorted (the idle periods opened and
+ *					closed on a contract: a grow-only set each).
  *
  * Each merge is commutative and associative, so a row equals the result of
  * applying its events in (occurred_at, event_id) order whatever order they
@@ -41,7 +43,8 @@ typedef enum EtMerge
 	ET_MERGE_LWW,
 	ET_MERGE_MIN,
 	ET_MERGE_MAX,
-	ET_MERGE_SUM
+	ET_MERGE_SUM,
+	ET_MERGE_UNION				/* text[]: sorted union of distinct elements */
 } EtMerge;
 
 /* Column types; event_type's OID is looked up at run time */
@@ -53,7 +56,8 @@ typedef enum EtColType
 	ET_COL_NUMERIC,
 	ET_COL_INT4,
 	ET_COL_BOOL,
-	ET_COL_EVENT_TYPE
+	ET_COL_EVENT_TYPE,
+	ET_COL_TEXT_ARRAY
 } EtColType;
 
 typedef struct EtProjColumn

@@ -41,6 +41,19 @@ event_types_rebuild_projections(PG_FUNCTION_ARGS)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
+
+	/*
+	 * First wait for every transaction that is ingesting (they hold ROW
+	 * EXCLUSIVE on the event log from their first event on) and keep new
+	 * ones from logging events until we commit.  Without it the rebuild
+	 * missed the events of a transaction it had waited for on the
+	 * projections, and could deadlock with a receiver transaction that
+	 * touched bookings, then customers.  SHARE ROW EXCLUSIVE: readers go
+	 * on, two rebuilds take turns.
+	 */
+	rc = SPI_execute("LOCK TABLE event_types.events IN SHARE ROW EXCLUSIVE MODE", false, 0);
+	if (rc != SPI_OK_UTILITY)
+		elog(ERROR, "locking the event log failed: %s", SPI_result_code_string(rc));
 	rc = SPI_execute("TRUNCATE event_types.customers, event_types.contracts, event_types.bookings",
 					 false, 0);
 	if (rc != SPI_OK_UTILITY)
@@ -50,7 +63,9 @@ event_types_rebuild_projections(PG_FUNCTION_ARGS)
 					   "FROM event_types.events ORDER BY occurred_at, event_id", 0, NULL);
 	if (plan == NULL)
 		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
-	portal = SPI_cursor_open(NULL, plan, NULL, NULL, true);
+	/* not read-only: a snapshot taken now, after the lock wait, sees the
+	 * events of the transactions we waited for (READ COMMITTED) */
+	portal = SPI_cursor_open(NULL, plan, NULL, NULL, false);
 	batch_cxt = AllocSetContextCreate(CurrentMemoryContext, "event_types rebuild batch",
 									  ALLOCSET_DEFAULT_SIZES);
 	for (;;)

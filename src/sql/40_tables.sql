@@ -116,6 +116,17 @@ CREATE TABLE event_types.customers (
 SELECT pg_catalog.pg_extension_config_dump('event_types.customers', '');
 COMMENT ON TABLE event_types.customers IS 'Projection: one row per customer per source and tenant, maintained by the inbox trigger';
 
+-- Number of idle periods opened and not closed (contracts.idle_periods):
+-- the ids in 'opened' that are not in 'closed'.
+CREATE FUNCTION event_types.open_idle_periods(opened text[], closed text[])
+	RETURNS integer
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+	SELECT pg_catalog.count(*)::integer
+	FROM (SELECT pg_catalog.unnest(opened) EXCEPT SELECT pg_catalog.unnest(closed)) AS open
+$$;
+COMMENT ON FUNCTION event_types.open_idle_periods(text[], text[]) IS 'Number of idle period ids in opened that are not in closed (contracts.idle_periods)';
+
 CREATE TABLE event_types.contracts (
 	source text NOT NULL,
 	tenant text NOT NULL,
@@ -124,10 +135,15 @@ CREATE TABLE event_types.contracts (
 	main_contract_id text,
 	kind text NOT NULL,
 	base_status text,
-	idle_periods integer NOT NULL,
+	-- idle periods as two grow-only sets of idle period ids (order-independent
+	-- and immune to a repeated or unmatched event); idle_periods counts the open ones
+	idle_opened text[] NOT NULL,
+	idle_closed text[] NOT NULL,
+	idle_periods integer NOT NULL GENERATED ALWAYS AS (
+		event_types.open_idle_periods(idle_opened, idle_closed)) STORED,
 	status text NOT NULL GENERATED ALWAYS AS (
 		CASE WHEN base_status IN ('cancelled', 'deleted') THEN base_status
-			 WHEN idle_periods > 0 THEN 'idle'
+			 WHEN event_types.open_idle_periods(idle_opened, idle_closed) > 0 THEN 'idle'
 			 ELSE 'active' END) STORED,
 	created_at timestamptz,
 	updated_at timestamptz,
