@@ -1,0 +1,510 @@
+-- The ingestion pipeline as a contract: the tables, columns, indexes and
+-- triggers the SPEC names; SQLSTATEs of on_invalid = 'error' and of the
+-- append-only guard; every valid fixture accepted, every broken one kept as
+-- rejected (or unknown_type); every event type with a projection changes it;
+-- live projections equal rebuild_projections(); and the order-independence
+-- proof: the same event set inserted in many random orders gives the very
+-- same projections (md5 of every column of every row) as inserting it in
+-- (occurred_at, event_id) order, and as a rebuild.
+-- Needs test/generated/fixtures.sql (made by `make prove`).
+BEGIN;
+CREATE EXTENSION IF NOT EXISTS pgtap;
+CREATE EXTENSION IF NOT EXISTS event_types;
+SET search_path = public, event_types;
+SET timezone = 'UTC';
+\i test/generated/fixtures.sql
+
+SELECT plan(211);
+
+-- ---------------------------------------------------------------------------
+-- Tables, columns, indexes, triggers
+-- ---------------------------------------------------------------------------
+SELECT has_table('event_types', t, 'table event_types.' || t || ' exists')
+FROM unnest(ARRAY['inbox', 'events', 'customers', 'contracts', 'bookings']) AS t;
+
+-- every column the SPEC names, with its type
+CREATE TEMP TABLE spec_columns (tbl name, col name, typ_schema name, typ text);
+INSERT INTO spec_columns VALUES
+	('inbox', 'id', 'pg_catalog', 'bigint'),
+	('inbox', 'received_at', 'pg_catalog', 'timestamp with time zone'),
+	('inbox', 'source', 'pg_catalog', 'text'),
+	('inbox', 'payload', 'pg_catalog', 'jsonb'),
+	('inbox', 'event_type', 'pg_catalog', 'text'),
+	('inbox', 'tenant', 'pg_catalog', 'text'),
+	('inbox', 'event_id', 'pg_catalog', 'text'),
+	('inbox', 'occurred_at', 'pg_catalog', 'timestamp with time zone'),
+	('inbox', 'status', 'pg_catalog', 'text'),
+	('inbox', 'errors', 'pg_catalog', 'jsonb'),
+	('inbox', 'processed_at', 'pg_catalog', 'timestamp with time zone'),
+	('events', 'inbox_id', 'pg_catalog', 'bigint'),
+	('events', 'source', 'pg_catalog', 'text'),
+	('events', 'event_type', 'event_types', 'event_type'),
+	('events', 'event_id', 'pg_catalog', 'text'),
+	('events', 'tenant', 'pg_catalog', 'text'),
+	('events', 'entity_id', 'pg_catalog', 'text'),
+	('events', 'occurred_at', 'pg_catalog', 'timestamp with time zone'),
+	('events', 'content', 'pg_catalog', 'jsonb'),
+	('customers', 'source', 'pg_catalog', 'text'),
+	('customers', 'tenant', 'pg_catalog', 'text'),
+	('customers', 'customer_id', 'pg_catalog', 'text'),
+	('customers', 'status', 'pg_catalog', 'text'),
+	('customers', 'first_name', 'pg_catalog', 'text'),
+	('customers', 'last_name', 'pg_catalog', 'text'),
+	('customers', 'email', 'pg_catalog', 'text'),
+	('customers', 'phone', 'pg_catalog', 'text'),
+	('customers', 'city', 'pg_catalog', 'text'),
+	('customers', 'country', 'pg_catalog', 'text'),
+	('customers', 'date_of_birth', 'pg_catalog', 'date'),
+	('customers', 'home_studio_id', 'pg_catalog', 'text'),
+	('customers', 'created_at', 'pg_catalog', 'timestamp with time zone'),
+	('customers', 'updated_at', 'pg_catalog', 'timestamp with time zone'),
+	('customers', 'deleted_at', 'pg_catalog', 'timestamp with time zone'),
+	('customers', 'last_checkin_at', 'pg_catalog', 'timestamp with time zone'),
+	('customers', 'last_checkout_at', 'pg_catalog', 'timestamp with time zone'),
+	('customers', 'checkin_count', 'pg_catalog', 'integer'),
+	('customers', 'checked_in', 'pg_catalog', 'boolean'),
+	('customers', 'last_event_at', 'pg_catalog', 'timestamp with time zone'),
+	('customers', 'last_event_type', 'event_types', 'event_type'),
+	('contracts', 'source', 'pg_catalog', 'text'),
+	('contracts', 'tenant', 'pg_catalog', 'text'),
+	('contracts', 'contract_id', 'pg_catalog', 'text'),
+	('contracts', 'customer_id', 'pg_catalog', 'text'),
+	('contracts', 'main_contract_id', 'pg_catalog', 'text'),
+	('contracts', 'kind', 'pg_catalog', 'text'),
+	('contracts', 'status', 'pg_catalog', 'text'),
+	('contracts', 'idle_periods', 'pg_catalog', 'integer'),
+	('contracts', 'created_at', 'pg_catalog', 'timestamp with time zone'),
+	('contracts', 'updated_at', 'pg_catalog', 'timestamp with time zone'),
+	('contracts', 'cancelled_at', 'pg_catalog', 'timestamp with time zone'),
+	('contracts', 'last_event_at', 'pg_catalog', 'timestamp with time zone'),
+	('bookings', 'source', 'pg_catalog', 'text'),
+	('bookings', 'tenant', 'pg_catalog', 'text'),
+	('bookings', 'booking_id', 'pg_catalog', 'text'),
+	('bookings', 'kind', 'pg_catalog', 'text'),
+	('bookings', 'customer_id', 'pg_catalog', 'text'),
+	('bookings', 'status', 'pg_catalog', 'text'),
+	('bookings', 'starts_at', 'pg_catalog', 'timestamp with time zone'),
+	('bookings', 'ends_at', 'pg_catalog', 'timestamp with time zone'),
+	('bookings', 'resource_id', 'pg_catalog', 'text'),
+	('bookings', 'resource_name', 'pg_catalog', 'text'),
+	('bookings', 'facility_id', 'pg_catalog', 'text'),
+	('bookings', 'facility_name', 'pg_catalog', 'text'),
+	('bookings', 'total_price', 'pg_catalog', 'numeric'),
+	('bookings', 'player_count', 'pg_catalog', 'integer'),
+	('bookings', 'created_at', 'pg_catalog', 'timestamp with time zone'),
+	('bookings', 'updated_at', 'pg_catalog', 'timestamp with time zone'),
+	('bookings', 'cancelled_at', 'pg_catalog', 'timestamp with time zone'),
+	('bookings', 'last_event_at', 'pg_catalog', 'timestamp with time zone');
+SELECT is((SELECT count(*)::int FROM spec_columns), 70, 'the SPEC names 70 columns');
+SELECT has_column('event_types', tbl, col, format('event_types.%s has column %s', tbl, col))
+FROM spec_columns ORDER BY tbl, col;
+SELECT col_type_is('event_types', tbl, col, typ_schema, typ,
+				   format('event_types.%s.%s is %s', tbl, col, typ))
+FROM spec_columns ORDER BY tbl, col;
+-- tenant is never NULL; the inbox needs source and payload
+SELECT col_not_null('event_types', t, 'tenant', 'event_types.' || t || '.tenant is NOT NULL')
+FROM unnest(ARRAY['events', 'customers', 'contracts', 'bookings']) AS t;
+SELECT col_not_null('event_types', 'inbox', 'source', 'event_types.inbox.source is NOT NULL');
+SELECT col_not_null('event_types', 'inbox', 'payload', 'event_types.inbox.payload is NOT NULL');
+
+-- keys and indexes
+SELECT col_is_pk('event_types', 'inbox', ARRAY['id']::name[], 'inbox: primary key id');
+SELECT col_is_pk('event_types', 'events', ARRAY['source', 'event_id']::name[],
+				 'events: unique (source, event_id)');
+SELECT index_is_unique('event_types', 'events', 'events_pkey', 'events: the (source, event_id) index is unique');
+SELECT col_is_pk('event_types', 'customers', ARRAY['source', 'tenant', 'customer_id']::name[],
+				 'customers: key (source, tenant, customer_id)');
+SELECT col_is_pk('event_types', 'contracts', ARRAY['source', 'tenant', 'contract_id']::name[],
+				 'contracts: key (source, tenant, contract_id)');
+SELECT col_is_pk('event_types', 'bookings', ARRAY['source', 'tenant', 'booking_id']::name[],
+				 'bookings: key (source, tenant, booking_id)');
+SELECT has_index('event_types', 'events', 'events_type_time_idx',
+				 ARRAY['event_type', 'occurred_at']::name[], 'events: indexed by type and time');
+SELECT has_index('event_types', 'events', 'events_entity_idx',
+				 ARRAY['source', 'tenant', 'entity_id', 'occurred_at']::name[], 'events: indexed by entity');
+SELECT has_index('event_types', 'events', 'events_inbox_idx', ARRAY['inbox_id']::name[],
+				 'events: indexed by inbox message');
+SELECT has_index('event_types', 'inbox', 'inbox_attention_idx', ARRAY['status', 'id']::name[],
+				 'inbox: messages that need attention are indexed');
+SELECT has_index('event_types', 'contracts', 'contracts_customer_idx',
+				 ARRAY['source', 'tenant', 'customer_id']::name[], 'contracts: indexed by customer');
+SELECT has_index('event_types', 'bookings', 'bookings_customer_idx',
+				 ARRAY['source', 'tenant', 'customer_id']::name[], 'bookings: indexed by customer');
+SELECT has_index('event_types', 'bookings', 'bookings_starts_idx', ARRAY['starts_at']::name[],
+				 'bookings: indexed by start time');
+
+-- triggers: BEFORE INSERT FOR EACH ROW processing, BEFORE UPDATE OR DELETE guard
+SELECT has_trigger('event_types', 'inbox', 'inbox_ingest', 'inbox has the ingest trigger');
+SELECT trigger_is('event_types', 'inbox', 'inbox_ingest', 'event_types', 'inbox_ingest',
+				  'inbox_ingest runs event_types.inbox_ingest()');
+SELECT has_trigger('event_types', 'inbox', 'inbox_guard', 'inbox has the append-only guard');
+SELECT trigger_is('event_types', 'inbox', 'inbox_guard', 'event_types', 'inbox_guard',
+				  'inbox_guard runs event_types.inbox_guard()');
+SELECT results_eq(
+	$$ SELECT tgname::text COLLATE "default", pg_get_triggerdef(oid) ~ 'BEFORE INSERT ON event_types.inbox FOR EACH ROW',
+			  pg_get_triggerdef(oid) ~ 'BEFORE DELETE OR UPDATE ON event_types.inbox FOR EACH ROW'
+	   FROM pg_trigger WHERE tgrelid = 'event_types.inbox'::regclass AND NOT tgisinternal
+	   ORDER BY tgname $$,
+	$$ VALUES ('inbox_guard', false, true), ('inbox_ingest', true, false) $$,
+	'the inbox triggers fire BEFORE, FOR EACH ROW, on the right events');
+
+-- ---------------------------------------------------------------------------
+-- SQLSTATEs: on_invalid = 'error' (23514), the append-only guard (0A000)
+-- ---------------------------------------------------------------------------
+SET LOCAL event_types.on_invalid = 'error';
+SELECT throws_ok(
+	$$ INSERT INTO event_types.inbox (source, payload) VALUES ('gym', '{"entityId": true, "uuid": 5}') $$,
+	'23514', 'gym message violates its event schema',
+	'on_invalid = error: an invalid message fails the INSERT with 23514');
+SELECT throws_ok(
+	$$ INSERT INTO event_types.inbox (source, payload) VALUES ('crm', '{}') $$,
+	'23514', 'crm message violates its event schema',
+	'on_invalid = error: an unknown source fails the INSERT with 23514');
+SELECT lives_ok(
+	$$ INSERT INTO event_types.inbox (source, payload) VALUES ('gym',
+		'{"entityId": 1, "uuid": "90000000-0000-4000-8000-000000000001",
+		  "payload": [{"timestamp": 1717405200000, "type": "NOT_A_GYM_TYPE"}]}') $$,
+	'on_invalid = error: an unknown type is still stored');
+SELECT is((SELECT status FROM event_types.inbox
+		   WHERE payload @> '{"uuid": "90000000-0000-4000-8000-000000000001"}'),
+		  'unknown_type', '... as unknown_type');
+RESET event_types.on_invalid;
+SELECT throws_ok(
+	$$ UPDATE event_types.inbox SET payload = '{}' $$,
+	'0A000', 'event_types.inbox is append-only: column "payload" cannot be changed',
+	'the inbox payload cannot be updated');
+SELECT throws_ok(
+	$$ UPDATE event_types.inbox SET source = 'ticketing' $$,
+	'0A000', 'event_types.inbox is append-only: column "source" cannot be changed',
+	'the inbox source cannot be updated');
+SELECT throws_ok(
+	$$ DELETE FROM event_types.inbox $$,
+	'0A000', 'event_types.inbox is append-only',
+	'inbox rows cannot be deleted');
+TRUNCATE event_types.inbox, event_types.events, event_types.customers,
+	event_types.contracts, event_types.bookings;
+
+-- ---------------------------------------------------------------------------
+-- Run SQL in a subtransaction, return what a probe query says about the
+-- result, and roll it all back (the probe's text travels in the exception).
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION pg_temp.probe_rolled_back(work text, probe text) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+	result text;
+BEGIN
+	BEGIN
+		EXECUTE work;
+		EXECUTE probe INTO result;
+		RAISE EXCEPTION USING ERRCODE = 'ZX001', MESSAGE = coalesce(result, '<null>');
+	EXCEPTION WHEN SQLSTATE 'ZX001' THEN
+		GET STACKED DIAGNOSTICS result = MESSAGE_TEXT;
+	END;
+	RETURN result;
+END
+$$;
+
+-- md5 of every projection (all columns, rows in a fixed order) and of the
+-- event log (all columns but inbox_id, which records arrival)
+CREATE FUNCTION pg_temp.state_md5() RETURNS text LANGUAGE sql AS $$
+	SELECT concat_ws(' ',
+		(SELECT 'customers:' || md5(coalesce(string_agg(t::text, E'\n' ORDER BY t::text), ''))
+		 FROM event_types.customers AS t),
+		(SELECT 'contracts:' || md5(coalesce(string_agg(t::text, E'\n' ORDER BY t::text), ''))
+		 FROM event_types.contracts AS t),
+		(SELECT 'bookings:' || md5(coalesce(string_agg(t::text, E'\n' ORDER BY t::text), ''))
+		 FROM event_types.bookings AS t),
+		(SELECT 'events:' || md5(coalesce(string_agg(r::text, E'\n' ORDER BY r::text), ''))
+		 FROM (SELECT source, event_id, event_type, tenant, entity_id, occurred_at, content
+			   FROM event_types.events) AS r),
+		(SELECT 'not_applied:' || count(*) FROM event_types.inbox
+		 WHERE status NOT IN ('accepted', 'duplicate')))
+$$;
+
+-- ---------------------------------------------------------------------------
+-- Every catalogued event type with a projection changes it (its fixture
+-- messages alone, into an empty pipeline); types without one change none
+-- ---------------------------------------------------------------------------
+CREATE TEMP TABLE type_effect AS
+SELECT c.source, c.name, c.projection,
+	   pg_temp.probe_rolled_back(
+		   format($q$INSERT INTO event_types.inbox (source, payload, event_type)
+					 SELECT source, message,
+							CASE WHEN source = 'court_booking' AND NOT message ? 'detail-type' THEN name END
+					 FROM fixture_valid WHERE source = %L AND name = %L ORDER BY idx$q$, c.source, c.name),
+		   $q$SELECT concat_ws(',',
+				  (SELECT count(*) FROM event_types.inbox WHERE status <> 'accepted'),
+				  (SELECT count(*) FROM event_types.customers),
+				  (SELECT count(*) FROM event_types.contracts),
+				  (SELECT count(*) FROM event_types.bookings))$q$) AS counts
+FROM event_types.catalog AS c;
+SELECT is_empty(
+	$$ SELECT source, name, counts FROM type_effect WHERE split_part(counts, ',', 1) <> '0' $$,
+	'the fixtures of every type are accepted one type at a time');
+SELECT is_empty(
+	$$ SELECT source, name, projection, counts FROM type_effect
+	   WHERE projection IS NOT NULL
+		 AND split_part(counts, ',', CASE projection WHEN 'customers' THEN 2
+													 WHEN 'contracts' THEN 3 ELSE 4 END)::int = 0 $$,
+	'every event type with a projection changes that projection');
+SELECT is_empty(
+	$$ SELECT source, name, counts FROM type_effect
+	   WHERE projection IS NULL AND counts <> '0,0,0,0' $$,
+	'event types without a projection feed the event log only');
+SELECT cmp_ok((SELECT count(*)::int FROM type_effect WHERE projection IS NOT NULL), '>=', 40,
+			  'at least 40 event types have a projection');
+
+-- ---------------------------------------------------------------------------
+-- Every broken fixture is kept: rejected, or unknown_type when its only
+-- error is an uncatalogued type; nothing of it is applied
+-- ---------------------------------------------------------------------------
+CREATE TEMP TABLE invalid_outcome AS
+SELECT f.source, f.idx, f.description,
+	   CASE WHEN jsonb_array_length(f.errors) = 0 THEN NULL
+			WHEN NOT EXISTS (SELECT FROM jsonb_array_elements(f.errors) AS e
+							 WHERE e->>'keyword' <> 'event_type') THEN 'unknown_type'
+			ELSE 'rejected' END AS expected,
+	   pg_temp.probe_rolled_back(
+		   format($q$INSERT INTO event_types.inbox (source, payload, event_type)
+					 VALUES (%L, %L, %L)$q$, f.source, f.message,
+				  CASE WHEN f.source = 'court_booking' AND NOT f.message ? 'detail-type' THEN f.event_type END),
+		   $q$SELECT status || ' ' || (SELECT count(*) FROM event_types.events WHERE inbox_id = i.id)
+			  FROM event_types.inbox AS i ORDER BY id DESC LIMIT 1$q$) AS outcome
+FROM fixture_invalid AS f;
+SELECT cmp_ok((SELECT count(*)::int FROM invalid_outcome WHERE expected IS NOT NULL), '>=', 40,
+			  'at least 40 broken fixture messages');
+SELECT is_empty(
+	$$ SELECT source, idx, description, expected, outcome FROM invalid_outcome
+	   WHERE expected IS NOT NULL AND outcome <> expected || ' 0' $$,
+	'every broken fixture message is kept as rejected (or unknown_type), nothing applied');
+
+-- ---------------------------------------------------------------------------
+-- The order-independence proof
+-- ---------------------------------------------------------------------------
+-- The event set: every valid fixture, plus more events for the same
+-- customers, contracts and bookings at other times -- a deletion, late
+-- arrivals older than what they follow, a retried message and a gym
+-- delivery re-sent with one more item.
+CREATE TEMP TABLE perm_set (n serial, source text, payload jsonb, event_type text, tenant text,
+							event_id text, occurred_at timestamptz);
+INSERT INTO perm_set (source, payload, event_type)
+SELECT source, message, CASE WHEN source = 'court_booking' AND NOT message ? 'detail-type' THEN name END
+FROM fixture_valid ORDER BY source, name, idx;
+INSERT INTO perm_set (source, payload, event_type, tenant, event_id, occurred_at) VALUES
+	-- gym customer 1210004542 (fixtures: created 06-03 10:00, communication preferences 06-03 09:15)
+	('gym', '{"entityId": 1210004542, "uuid": "91000000-0000-4000-8000-000000000001",
+			  "payload": [{"timestamp": "2024-06-04T09:00:00Z", "type": "CUSTOMER_UPDATED"}]}', NULL, NULL, NULL, NULL),
+	('gym', '{"entityId": 1210004542, "uuid": "91000000-0000-4000-8000-000000000002",
+			  "payload": [{"timestamp": "2024-06-05T09:00:00Z", "type": "CUSTOMER_HOME_STUDIO_UPDATED",
+						   "content": {"targetStudioId": 11}}]}', NULL, NULL, NULL, NULL),
+	('gym', '{"entityId": 1210004542, "uuid": "91000000-0000-4000-8000-000000000003",
+			  "payload": [{"timestamp": "2024-06-06T09:00:00Z", "type": "CUSTOMER_HOME_STUDIO_UPDATED",
+						   "content": {"targetStudioId": 12}}]}', NULL, NULL, NULL, NULL),
+	('gym', '{"entityId": 1210004542, "uuid": "91000000-0000-4000-8000-000000000004",
+			  "payload": [{"timestamp": "2024-06-05T08:00:00Z", "type": "CUSTOMER_CHECKIN"},
+						  {"timestamp": "2024-06-05T09:30:00Z", "type": "CUSTOMER_CHECKOUT"}]}', NULL, NULL, NULL, NULL),
+	-- the same delivery re-sent with one more item
+	('gym', '{"entityId": 1210004542, "uuid": "91000000-0000-4000-8000-000000000004",
+			  "payload": [{"timestamp": "2024-06-05T08:00:00Z", "type": "CUSTOMER_CHECKIN"},
+						  {"timestamp": "2024-06-05T09:30:00Z", "type": "CUSTOMER_CHECKOUT"},
+						  {"timestamp": "2024-06-06T18:00:00Z", "type": "CUSTOMER_CHECKIN"}]}', NULL, NULL, NULL, NULL),
+	('gym', '{"entityId": 1210004542, "uuid": "91000000-0000-4000-8000-000000000005",
+			  "payload": [{"timestamp": "2024-06-07T09:00:00Z", "type": "CUSTOMER_ACCESS_DISABLED"}]}', NULL, NULL, NULL, NULL),
+	('gym', '{"entityId": 1210004542, "uuid": "91000000-0000-4000-8000-000000000006",
+			  "payload": [{"timestamp": "2024-06-08T09:00:00Z", "type": "CUSTOMER_DELETED"}]}', NULL, NULL, NULL, NULL),
+	-- older than the deletion
+	('gym', '{"entityId": 1210004542, "uuid": "91000000-0000-4000-8000-000000000007",
+			  "payload": [{"timestamp": "2024-06-07T12:00:00Z", "type": "CUSTOMER_UPDATED"}]}', NULL, NULL, NULL, NULL),
+	-- the same customer id in another tenant
+	('gym', '{"entityId": 1210004542, "uuid": "91000000-0000-4000-8000-000000000008",
+			  "payload": [{"timestamp": "2024-06-07T12:00:00Z", "type": "CUSTOMER_CHECKIN"}]}', NULL, 'chain-2', NULL, NULL),
+	-- gym contract 1210001201 (fixtures: created, cancelled, idle period 45 opened and closed, modules)
+	('gym', '{"entityId": 1210004527, "uuid": "91000000-0000-4000-8000-000000000011",
+			  "payload": [{"timestamp": "2024-06-10T09:00:00Z", "type": "CONTRACT_IDLE_PERIOD_CREATED",
+						   "content": {"contractId": 1210001201, "idlePeriodId": 99}}]}', NULL, NULL, NULL, NULL),
+	('gym', '{"entityId": 1210004527, "uuid": "91000000-0000-4000-8000-000000000012",
+			  "payload": [{"timestamp": "2024-06-11T09:00:00Z", "type": "CONTRACT_IDLE_PERIOD_CREATED",
+						   "content": {"contractId": 1210001201, "idlePeriodId": 100}}]}', NULL, NULL, NULL, NULL),
+	('gym', '{"entityId": 1210004527, "uuid": "91000000-0000-4000-8000-000000000013",
+			  "payload": [{"timestamp": "2024-06-12T09:00:00Z", "type": "CONTRACT_IDLE_PERIOD_CANCELLED",
+						   "content": {"contractId": 1210001201, "idlePeriodId": 99}}]}', NULL, NULL, NULL, NULL),
+	('gym', '{"entityId": 1210004527, "uuid": "91000000-0000-4000-8000-000000000014",
+			  "payload": [{"timestamp": "2024-06-13T09:00:00Z", "type": "CONTRACT_UPDATED",
+						   "content": {"contractId": 1210001201}}]}', NULL, NULL, NULL, NULL),
+	-- gym class booking 1210087348 (fixtures: created 06-03 10:00, cancelled 06-03 09:15)
+	('gym', '{"entityId": 1210087348, "uuid": "91000000-0000-4000-8000-000000000021",
+			  "payload": [{"timestamp": "2024-06-04T09:00:00Z", "type": "CLASS_BOOKING_CANCELLED"}]}', NULL, NULL, NULL, NULL),
+	-- court booking 1239981 (fixtures: created 07-01, moved 07-02, cancelled 07-04) moved once more in between
+	('court_booking', '{"id": "92000000-move-2", "detail-type": "BookingMovedV1", "timestamp": "2024-07-03T10:00:00Z",
+		"detail": {"owner": {"customerId": "CUST204411", "firstName": "Anna", "lastName": "Lindqvist"},
+				   "booking": {"bookingId": "1239981", "startTime": "2024-07-06T17:00:00Z",
+							   "endTime": "2024-07-06T18:30:00Z", "courtId": "C001", "courtName": "Main Court",
+							   "totalPrice": "560.00"},
+				   "originalBooking": {"bookingId": "1239981", "startTime": "2024-07-05T18:30:00Z",
+									   "endTime": "2024-07-05T20:00:00Z", "courtId": "C004", "courtName": "Padel 2"},
+				   "players": [],
+				   "facility": {"facilityId": "2344123", "facilityName": "Matchi Tennis Club"}}}', NULL, NULL, NULL, NULL),
+	-- a booking by CUST204411 older than the owner's deletion (fixture, 08-01): stays erased
+	('court_booking', '{"id": "92000000-create-3", "detail-type": "BookingCreatedV1", "timestamp": "2024-07-20T10:00:00Z",
+		"detail": {"owner": {"customerId": "CUST204411", "firstName": "Anna", "lastName": "Lindqvist",
+							 "email": "anna.lindqvist@example.se", "cellphone": "+46701234567"},
+				   "booking": {"bookingId": "1300000", "startTime": "2024-07-25T17:00:00Z",
+							   "endTime": "2024-07-25T18:00:00Z", "courtId": "C004", "courtName": "Padel 2"},
+				   "players": [{"customerId": "CUST204411", "isCustomer": true}],
+				   "facility": {"facilityId": "2344123", "facilityName": "Matchi Tennis Club"}}}', NULL, NULL, NULL, NULL),
+	-- a bare body with its id and time given by the receiver
+	('court_booking', '{"customer": {"customerId": "CUST777"},
+		"facility": {"facilityId": "2344123", "facilityName": "Matchi Tennis Club"}}',
+		'CUSTOMER_DELETED_V1', 'club-1', 'receiver-1', '2024-08-05 10:00:00+00'),
+	-- ticketing customer erika (fixtures: CUSTOMER 11-02, CUSTOMER_DELETED 11-20): an update in between
+	('ticketing', '{"metadata": {"traceId": "93000000-0000-4000-8000-000000000001", "occurredAt": "2024-11-10T10:00:00Z",
+							"version": "1.0", "tenant": "1337", "type": "CUSTOMER"},
+		"customerId": "rxrn:cx:1337:customer:jg8o46vllzzupz4qpd7plve3", "customerNumber": "100234",
+		"firstName": "Erika", "lastName": "Musterfrau", "email": "erika@example.de",
+		"advertisingConsent": {"emailConsent": false}}', NULL, NULL, NULL, NULL),
+	-- ticketing reservation 87654321 (fixtures: 12-11 booked, 12-20 cancelled): modified in between
+	('ticketing', '{"metadata": {"traceId": "93000000-0000-4000-8000-000000000002", "occurredAt": "2024-12-15T10:00:00Z",
+							"version": "1.0", "tenant": "1337", "type": "RESERVATION"},
+		"reservationId": "87654321", "customerId": "rxrn:cx:1337:customer:jg8o46vllzzupz4qpd7plve3",
+		"currency": "EUR", "price": 99.5, "singleTickets": [{"positionId": "POS1"}]}', NULL, NULL, NULL, NULL);
+-- and a webhook retry of one fixture message
+INSERT INTO perm_set (source, payload, event_type)
+SELECT source, payload, event_type FROM perm_set WHERE payload @> '{"uuid": "3ecce515-c900-4bc0-8c7d-ae9d4c7497b8"}';
+
+CREATE FUNCTION pg_temp.load_sql(ord int[]) RETURNS text LANGUAGE sql AS $$
+	SELECT format($q$INSERT INTO event_types.inbox (source, payload, event_type, tenant, event_id, occurred_at)
+				   SELECT p.source, p.payload, p.event_type, p.tenant, p.event_id, p.occurred_at
+				   FROM unnest(%L::int[]) WITH ORDINALITY AS o(n, k) JOIN perm_set AS p USING (n)
+				   ORDER BY o.k$q$, ord)
+$$;
+
+-- each message's place in (occurred_at, event_id) order: its earliest event
+CREATE TEMP TABLE perm_key AS
+SELECT n, pg_temp.probe_rolled_back(pg_temp.load_sql(ARRAY[n]),
+		$q$SELECT to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || ' ' || event_id
+		   FROM event_types.events ORDER BY occurred_at, event_id LIMIT 1$q$) AS sort_key
+FROM perm_set;
+SELECT is_empty($$ SELECT n FROM perm_key WHERE sort_key = '<null>' $$,
+				'every message of the event set logs an event on its own');
+SELECT cmp_ok((SELECT count(*)::int FROM perm_set), '>=', 140, 'the event set has at least 140 messages');
+
+-- the orders: sorted, and 40 random permutations (seeded, so reproducible)
+CREATE TEMP TABLE perm_order (p int PRIMARY KEY, ord int[]);
+INSERT INTO perm_order
+SELECT 0, array_agg(n ORDER BY sort_key, n) FROM perm_key;
+DO $$ BEGIN PERFORM setseed(0.2024); END $$;
+INSERT INTO perm_order
+SELECT g.p, (SELECT array_agg(n ORDER BY random()) FROM perm_set WHERE g.p > 0)
+FROM generate_series(1, 40) AS g(p);
+SELECT is((SELECT count(DISTINCT ord)::int FROM perm_order WHERE p > 0), 40,
+		  '40 distinct random permutations');
+SELECT is_empty($$ SELECT p FROM perm_order WHERE p > 0 AND ord = (SELECT ord FROM perm_order WHERE p = 0) $$,
+				'no permutation is the sorted order');
+
+-- the state after each order, and after a rebuild of the sorted load
+CREATE TEMP TABLE perm_state AS
+SELECT p, pg_temp.probe_rolled_back(pg_temp.load_sql(ord), 'SELECT pg_temp.state_md5()') AS state
+FROM perm_order;
+INSERT INTO perm_state
+SELECT -1, pg_temp.probe_rolled_back(
+	pg_temp.load_sql(ord) || '; SELECT event_types.rebuild_projections()', 'SELECT pg_temp.state_md5()')
+FROM perm_order WHERE p = 0;
+CREATE TEMP VIEW perm_md5 AS
+SELECT p, split_part(state, ' ', 1) AS customers, split_part(state, ' ', 2) AS contracts,
+	   split_part(state, ' ', 3) AS bookings, split_part(state, ' ', 4) AS events,
+	   split_part(state, ' ', 5) AS not_applied
+FROM perm_state;
+
+SELECT is((SELECT not_applied FROM perm_md5 WHERE p = 0), 'not_applied:0',
+		  'sorted order: every message accepted or duplicate');
+SELECT is_empty($$ SELECT p, not_applied FROM perm_md5 WHERE not_applied <> 'not_applied:0' $$,
+				'every order: every message accepted or duplicate (no conflict, nothing rejected)');
+SELECT is_empty(
+	$$ SELECT r.p, r.customers FROM perm_md5 AS r, perm_md5 AS s
+	   WHERE s.p = 0 AND r.p > 0 AND r.customers <> s.customers $$,
+	'customers: every permutation gives the md5 of the sorted order');
+SELECT is_empty(
+	$$ SELECT r.p, r.contracts FROM perm_md5 AS r, perm_md5 AS s
+	   WHERE s.p = 0 AND r.p > 0 AND r.contracts <> s.contracts $$,
+	'contracts: every permutation gives the md5 of the sorted order');
+SELECT is_empty(
+	$$ SELECT r.p, r.bookings FROM perm_md5 AS r, perm_md5 AS s
+	   WHERE s.p = 0 AND r.p > 0 AND r.bookings <> s.bookings $$,
+	'bookings: every permutation gives the md5 of the sorted order');
+SELECT is_empty(
+	$$ SELECT r.p, r.events FROM perm_md5 AS r, perm_md5 AS s
+	   WHERE s.p = 0 AND r.p > 0 AND r.events <> s.events $$,
+	'events: every permutation logs the same events');
+SELECT is((SELECT customers FROM perm_md5 WHERE p = -1), (SELECT customers FROM perm_md5 WHERE p = 0),
+		  'customers: rebuild_projections() gives the md5 of the sorted order');
+SELECT is((SELECT contracts FROM perm_md5 WHERE p = -1), (SELECT contracts FROM perm_md5 WHERE p = 0),
+		  'contracts: rebuild_projections() gives the md5 of the sorted order');
+SELECT is((SELECT bookings FROM perm_md5 WHERE p = -1), (SELECT bookings FROM perm_md5 WHERE p = 0),
+		  'bookings: rebuild_projections() gives the md5 of the sorted order');
+SELECT is((SELECT count(*)::int FROM perm_state), 42, '40 permutations, the sorted order and a rebuild were loaded');
+
+-- ---------------------------------------------------------------------------
+-- The event set loaded for good (sorted order): what the late arrivals
+-- left, every valid fixture accepted, live projections = rebuild
+-- ---------------------------------------------------------------------------
+SELECT lives_ok((SELECT pg_temp.load_sql(ord) FROM perm_order WHERE p = 0), 'the event set loads');
+SELECT results_eq(
+	$$ SELECT status, home_studio_id, deleted_at, checkin_count, checked_in, last_event_type::text
+	   FROM event_types.customers WHERE source = 'gym' AND tenant = '' AND customer_id = '1210004542' $$,
+	$$ VALUES ('deleted', '12', '2024-06-08 09:00:00+00'::timestamptz, 2, true, 'gym.CUSTOMER_DELETED') $$,
+	'gym customer: deleted stays deleted after an older update; newest home studio; both check-ins counted');
+SELECT results_eq(
+	$$ SELECT status, first_name, last_name, email, phone
+	   FROM event_types.customers WHERE source = 'ticketing' AND customer_id LIKE '%jg8o46vllzzupz4qpd7plve3' $$,
+	$$ VALUES ('deleted', NULL::text, NULL::text, NULL::text, NULL::text) $$,
+	'ticketing customer: erased by CUSTOMER_DELETED whatever arrived before or after');
+SELECT results_eq(
+	$$ SELECT tenant, status, first_name, email FROM event_types.customers
+	   WHERE source = 'court_booking' AND customer_id = 'CUST204411' ORDER BY tenant $$,
+	$$ VALUES ('', 'deleted', NULL::text, NULL::text) $$,
+	'court customer: a booking older than the deletion arriving after it does not bring the personal fields back');
+SELECT results_eq(
+	$$ SELECT status, idle_periods, idle_opened, idle_closed FROM event_types.contracts
+	   WHERE contract_id = '1210001201' $$,
+	$$ VALUES ('idle', 1, ARRAY['100', '1210000045', '99'], ARRAY['1210000045', '99']) $$,
+	'contract: one idle period still open');
+SELECT results_eq(
+	$$ SELECT status, starts_at, resource_id, total_price FROM event_types.bookings
+	   WHERE source = 'court_booking' AND booking_id = '1239981' $$,
+	$$ VALUES ('cancelled', '2024-07-05 17:00:00+00'::timestamptz, 'C004', 540.00) $$,
+	'court booking: the last event (the V2 cancellation) has the last word on times and court');
+SELECT results_eq(
+	$$ SELECT status, total_price, player_count FROM event_types.bookings
+	   WHERE source = 'ticketing' AND booking_id = '87654321' $$,
+	$$ VALUES ('cancelled', 99.5, 1) $$,
+	'reservation: modified, then cancelled');
+
+SELECT is_empty(
+	$$ SELECT f.source, f.name, f.idx FROM fixture_valid AS f
+	   WHERE NOT EXISTS (SELECT FROM event_types.inbox AS i
+						 WHERE i.source = f.source AND i.payload = f.message) $$,
+	'every valid fixture message is in the inbox');
+SELECT is_empty(
+	$$ SELECT f.source, f.name, f.idx, i.status, i.errors FROM fixture_valid AS f
+	   JOIN event_types.inbox AS i ON i.source = f.source AND i.payload = f.message
+	   WHERE i.status NOT IN ('accepted', 'duplicate')
+		  OR i.status = 'duplicate' AND NOT EXISTS (
+			SELECT FROM event_types.inbox AS j
+			WHERE j.source = i.source AND j.payload = i.payload AND j.status = 'accepted') $$,
+	'every valid fixture message is accepted (its retry is a duplicate)');
+
+CREATE TEMP TABLE live_customers AS SELECT * FROM event_types.customers;
+CREATE TEMP TABLE live_contracts AS SELECT * FROM event_types.contracts;
+CREATE TEMP TABLE live_bookings AS SELECT * FROM event_types.bookings;
+SELECT cmp_ok((SELECT count(*)::int FROM live_customers), '>=', 30, 'customers: at least 30 rows to compare');
+SELECT is(event_types.rebuild_projections(), (SELECT count(*) FROM event_types.events),
+		  'rebuild_projections() replays every event');
+SELECT bag_eq('SELECT * FROM event_types.customers', 'SELECT * FROM live_customers',
+			  'customers: rebuild_projections() equals the live table');
+SELECT bag_eq('SELECT * FROM event_types.contracts', 'SELECT * FROM live_contracts',
+			  'contracts: rebuild_projections() equals the live table');
+SELECT bag_eq('SELECT * FROM event_types.bookings', 'SELECT * FROM live_bookings',
+			  'bookings: rebuild_projections() equals the live table');
+
+SELECT * FROM finish();
+ROLLBACK;
