@@ -70,8 +70,14 @@ EtJsonText(const JsonbValue *v)
 		case jbvString:
 			return pnstrdup(v->val.string.val, v->val.string.len);
 		case jbvNumeric:
+			/*
+			 * Without trailing fractional zeros: JSON's 1.0 and 1 are the same
+			 * number, so entityId 1.0 is entity "1" and an epoch of
+			 * 1717408800123.0 ms is a whole number of milliseconds.
+			 */
 			return DatumGetCString(DirectFunctionCall1(numeric_out,
-													   NumericGetDatum(v->val.numeric)));
+													   DirectFunctionCall1(numeric_trim_scale,
+																		   NumericGetDatum(v->val.numeric))));
 		case jbvBool:
 			return pstrdup(v->val.boolean ? "true" : "false");
 		default:
