@@ -13,6 +13,7 @@
  */
 #include "postgres.h"
 
+#include "access/xact.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
@@ -39,6 +40,16 @@ event_types_rebuild_projections(PG_FUNCTION_ARGS)
 	int64		replayed = 0;
 	int			rc;
 
+	/*
+	 * The replay must see every event logged before the lock below is
+	 * granted; a transaction snapshot (REPEATABLE READ, SERIALIZABLE) taken
+	 * earlier would miss some and leave the projections short.
+	 */
+	if (IsolationUsesXactSnapshot())
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TRANSACTION_STATE),
+				 errmsg("rebuild_projections() must run at the READ COMMITTED isolation level"),
+				 errdetail("Under REPEATABLE READ or SERIALIZABLE the replay would not see events committed by transactions it waits for.")));
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 
