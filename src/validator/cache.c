@@ -64,6 +64,13 @@ RegistryChanged(Datum arg, Oid relid)
 	if (relid == InvalidOid || relid == registry_relid ||
 		registry_relid == InvalidOid)
 		registry_changed = true;
+
+	/*
+	 * The table may have been dropped (DROP EXTENSION): look its OID up
+	 * again, or changes to a re-created registry would go unnoticed here.
+	 */
+	if (relid == registry_relid)
+		registry_relid = InvalidOid;
 }
 
 static void

@@ -701,6 +701,19 @@ ResolveReference(CompileState *cs, ResInfo *from, const char *pointer,
 		*anchor_dynamic = false;
 
 	target = LoadResource(cs, docuri);
+
+	/*
+	 * The urn:event-types: namespace cannot be registered, so an unknown URI
+	 * in it can never resolve: say so, even in lenient mode, instead of
+	 * hinting at register_schema(), which would refuse it.
+	 */
+	if (target == NULL && EtIsBuiltinUri(docuri))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot resolve %s \"%s\" at \"%s\"", keyword, ref,
+						SchemaLocation(from, pointer, keyword)),
+				 errdetail("No built-in schema has the URI \"%s\".", docuri),
+				 errhint("The urn:event-types: namespace holds only built-in documents, such as urn:event-types:<source>:<NAME> for each type in event_types.catalog.")));
 	if (target == NULL && cs->lenient)
 		return cs->true_node;
 	if (target == NULL)
@@ -724,8 +737,10 @@ ResolveReference(CompileState *cs, ResInfo *from, const char *pointer,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("cannot resolve %s \"%s\" at \"%s\"", keyword, ref,
 							SchemaLocation(from, pointer, keyword)),
-					 errdetail("The JSON Pointer \"%s\" does not point into \"%s\".",
-							   fragment, docuri)));
+					 errdetail("The JSON Pointer \"%s\" does not point into %s.",
+							   fragment,
+			/* an anonymous root has no URI: do not print it as "" */
+							   docuri[0] ? psprintf("\"%s\"", docuri) : "the schema")));
 		if (!IsSchemaValue(&v))
 			MalformedSchema(from, pointer, keyword,
 							psprintf("The reference \"%s\" points to a value that is not a schema.", ref));
@@ -756,8 +771,9 @@ ResolveReference(CompileState *cs, ResInfo *from, const char *pointer,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("cannot resolve %s \"%s\" at \"%s\"", keyword, ref,
 						SchemaLocation(from, pointer, keyword)),
-				 errdetail("No anchor \"%s\" in \"%s\".", fragment,
-						   docuri[0] ? docuri : "the schema")));
+				 errdetail("No anchor \"%s\" in %s.", fragment,
+			/* as above: an anonymous root is "the schema", unquoted */
+						   docuri[0] ? psprintf("\"%s\"", docuri) : "the schema")));
 	}
 	return NULL;				/* keep compiler quiet */
 }
@@ -863,13 +879,16 @@ CompileApplicators(CompileState *cs, EtNode *node, const JsonbValue *obj,
 		node->properties = MemoryContextAllocZero(cs->prog_cxt,
 												  sizeof(EtPropEntry) * Max(node->nproperties, 1));
 		JbIterInit(&it, &v);
-		/* JSONB keeps keys sorted, so the table comes out in lookup order */
+		/*
+		 * JSONB keeps keys sorted, so the table comes out in lookup order.
+		 * A bad value is reported at its escaped pointer ("a/b" is a~1b).
+		 */
 		while (JbObjectNext(&it, &key, &val))
 		{
 			EtPropEntry *e = &node->properties[it.i - 1];
 
 			if (!IsSchemaValue(&val))
-				MalformedSchema(res, kp, pnstrdup(key.val.string.val, key.val.string.len),
+				MalformedSchema(res, PointerAppend(kp, key.val.string.val, key.val.string.len), NULL,
 								"The value must be a schema (an object or a boolean).");
 			e->key = key.val.string.val;
 			e->keylen = key.val.string.len;
@@ -896,7 +915,7 @@ CompileApplicators(CompileState *cs, EtNode *node, const JsonbValue *obj,
 			char	   *errmsg_re = NULL;
 
 			if (!IsSchemaValue(&val))
-				MalformedSchema(res, kp, pnstrdup(key.val.string.val, key.val.string.len),
+				MalformedSchema(res, PointerAppend(kp, key.val.string.val, key.val.string.len), NULL,
 								"The value must be a schema (an object or a boolean).");
 			e->source = MemoryContextStrdup(cs->prog_cxt,
 											pnstrdup(key.val.string.val, key.val.string.len));
@@ -906,7 +925,10 @@ CompileApplicators(CompileState *cs, EtNode *node, const JsonbValue *obj,
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_REGULAR_EXPRESSION),
 						 errmsg("invalid regular expression \"%s\" in \"patternProperties\" at \"%s\"",
-								e->source, SchemaLocation(res, pointer, "patternProperties")),
+								e->source,
+				/* name the offending key itself: "#/patternProperties/[a-" */
+								SchemaLocation(res, PointerAppend(kp, key.val.string.val,
+																  key.val.string.len), NULL)),
 						 errdetail("%s", errmsg_re ? errmsg_re : "The pattern is not a valid ECMA-262 regular expression.")));
 			cs->prog->nregexes++;
 			e->node = CompileNode(cs, &val, res,
@@ -935,7 +957,7 @@ CompileApplicators(CompileState *cs, EtNode *node, const JsonbValue *obj,
 			EtPropEntry *e = &node->dependent_schemas[it.i - 1];
 
 			if (!IsSchemaValue(&val))
-				MalformedSchema(res, kp, pnstrdup(key.val.string.val, key.val.string.len),
+				MalformedSchema(res, PointerAppend(kp, key.val.string.val, key.val.string.len), NULL,
 								"The value must be a schema (an object or a boolean).");
 			e->key = key.val.string.val;
 			e->keylen = key.val.string.len;
@@ -1258,8 +1280,31 @@ CompileNode(CompileState *cs, const JsonbValue *v, ResInfo *res,
 		if (anchor && dynamic)
 			node->dynamic_anchor = anchor;
 	}
-	if (GetKey(v, "$defs", &kv) && !JbIsObject(&kv))
-		MalformedSchema(res, pointer, "$defs", "The value must be an object whose values are schemas.");
+	if (GetKey(v, "$defs", &kv))
+	{
+		JbIter		it;
+		JsonbValue	key,
+					val;
+		char	   *kp = PointerAppend(pointer, "$defs", 5);
+
+		if (!JbIsObject(&kv))
+			MalformedSchema(res, pointer, "$defs", "The value must be an object whose values are schemas.");
+
+		/*
+		 * Compile every definition, referenced or not: a malformed one makes
+		 * the whole schema malformed (22023), as the meta-schema says, rather
+		 * than an error that appears only once some $ref starts using it.
+		 */
+		JbIterInit(&it, &kv);
+		while (JbObjectNext(&it, &key, &val))
+		{
+			if (!IsSchemaValue(&val))
+				MalformedSchema(res, PointerAppend(kp, key.val.string.val, key.val.string.len), NULL,
+								"The value must be a schema (an object or a boolean).");
+			(void) CompileNode(cs, &val, res,
+							   PointerAppend(kp, key.val.string.val, key.val.string.len));
+		}
+	}
 
 	if (vocab & ET_VOCAB_APPLICATOR)
 		CompileApplicators(cs, node, v, res, pointer);

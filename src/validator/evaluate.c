@@ -37,14 +37,20 @@
 #include "jsonb_access.h"
 #include "schema.h"
 
-/* Evaluation steps without instance descent before we call it a $ref loop */
-#define ET_MAX_EVAL_DEPTH	(ET_MAX_NESTING_DEPTH * 8)
+/*
+ * Subschemas evaluated in place (no descent into the instance) one inside
+ * the other before we call it a $ref loop.  Real schemas stay far below;
+ * the bound must be reached well before check_stack_depth() fires, or a
+ * cycle would report a bare "stack depth limit exceeded" instead.
+ */
+#define ET_MAX_EVAL_DEPTH	ET_MAX_NESTING_DEPTH
 
 typedef struct PathSeg
 {
 	const char *key;			/* NULL: array index */
 	int			keylen;
 	int			index;
+	int			saved_depth;	/* EvalState.depth of the parent location */
 } PathSeg;
 
 /* Which keys / items of the current instance some keyword evaluated */
@@ -65,7 +71,7 @@ typedef struct EvalState
 	int			scopelen;		/* dynamic scope: resources entered */
 	int			scopecap;
 	EtResource **scope;
-	int			depth;
+	int			depth;			/* in-place nesting at the current location */
 	bool		format_assert;	/* assert every format (program or GUC) */
 } EvalState;
 
@@ -96,6 +102,9 @@ PushKey(EvalState *st, const char *key, int len)
 						   ET_MAX_NESTING_DEPTH)));
 	st->path[st->pathlen].key = key;
 	st->path[st->pathlen].keylen = len;
+	/* a descent: in-place nesting starts again from zero (see EvalNode) */
+	st->path[st->pathlen].saved_depth = st->depth;
+	st->depth = 0;
 	st->pathlen++;
 }
 
@@ -110,6 +119,7 @@ static inline void
 PopPath(EvalState *st)
 {
 	st->pathlen--;
+	st->depth = st->path[st->pathlen].saved_depth;
 }
 
 /* Render the current instance location as an RFC 6901 JSON Pointer */
@@ -204,18 +214,24 @@ ValueText(const JsonbValue *v)
 		case jbvString:
 			{
 				StringInfoData buf;
-				char	   *raw = pnstrdup(v->val.string.val, Min(v->val.string.len, 60));
+
+				/*
+				 * Cut at a character boundary, not at byte 60: half a
+				 * multibyte character would make the message invalid text.
+				 */
+				int			cut = pg_mbcliplen(v->val.string.val, v->val.string.len, 60);
+				char	   *raw = pnstrdup(v->val.string.val, cut);
 
 				initStringInfo(&buf);
 				escape_json(&buf, raw);
-				if (v->val.string.len > 60)
+				if (v->val.string.len > cut)
 					appendStringInfoString(&buf, "...");
 				return buf.data;
 			}
 		default:
 			s = JsonbToCString(NULL, v->val.binary.data, v->val.binary.len);
-			if (strlen(s) > 80)
-				s = psprintf("%.77s...", s);
+			if (strlen(s) > 80)		/* as above, cut between characters */
+				s = psprintf("%.*s...", pg_mbcliplen(s, strlen(s), 77), s);
 			return s;
 	}
 }
@@ -519,6 +535,18 @@ EvalChild(EvalState *st, EtNode *child, const JsonbValue *inst, Annot *ann,
 	return EvalNode(st, child, inst, ann);
 }
 
+/*
+ * EvalChild's "what" for a property: formatted only when it can be
+ * reported, so boolean validation does not psprintf once per property.
+ */
+static inline const char *
+PropertyWhat(EvalState *st, const JsonbValue *key)
+{
+	if (!st->collect)
+		return "";
+	return psprintf("property \"%.*s\"", key->val.string.len, key->val.string.val);
+}
+
 static bool
 EvalString(EvalState *st, EtNode *node, const JsonbValue *inst)
 {
@@ -715,9 +743,7 @@ EvalObject(EvalState *st, EtNode *node, const JsonbValue *inst, Annot *ann)
 			{
 				AnnotSet(ann, k);
 				if (!EvalChild(st, node->additional_properties, &val, NULL,
-							   "additionalProperties",
-							   psprintf("property \"%.*s\"", key.val.string.len,
-										key.val.string.val)))
+							   "additionalProperties", PropertyWhat(st, &key)))
 				{
 					PopPath(st);
 					FAIL();
@@ -741,7 +767,7 @@ EvalObject(EvalState *st, EtNode *node, const JsonbValue *inst, Annot *ann)
 
 		if (JbObjectGet(inst, d->key, d->keylen, &v) &&
 			!EvalChild(st, d->node, inst, ann, "dependentSchemas",
-					   psprintf("an object with \"%.*s\"", d->keylen, d->key)))
+					   st->collect ? psprintf("an object with \"%.*s\"", d->keylen, d->key) : ""))
 			FAIL();
 	}
 #undef FAIL
@@ -923,13 +949,19 @@ EvalNode(EvalState *st, EtNode *node, const JsonbValue *inst, Annot *ann)
 	if (node->trivial)
 		return true;
 
-	check_stack_depth();
-	if (++st->depth > ET_MAX_EVAL_DEPTH + st->pathlen)
+	/*
+	 * Count only nesting at this instance location: the old bound (total
+	 * depth against 8 * 512 + path length) was never reached before the
+	 * stack ran out, so a $ref cycle gave a bare "stack depth limit
+	 * exceeded" with a misleading hint to raise max_stack_depth.
+	 */
+	if (++st->depth > ET_MAX_EVAL_DEPTH)
 		ereport(ERROR,
 				(errcode(ERRCODE_STATEMENT_TOO_COMPLEX),
 				 errmsg("JSON Schema evaluation recursed more than %d times without descending into the instance",
 						ET_MAX_EVAL_DEPTH),
 				 errhint("The schema probably has a $ref cycle that never consumes any part of the instance.")));
+	check_stack_depth();
 
 	if (node->resource &&
 		(st->scopelen == 0 || st->scope[st->scopelen - 1] != node->resource))
@@ -1111,9 +1143,7 @@ EvalNode(EvalState *st, EtNode *node, const JsonbValue *inst, Annot *ann)
 				continue;
 			PushKey(st, key.val.string.val, key.val.string.len);
 			if (!EvalChild(st, node->unevaluated_properties, &val, NULL,
-						   "unevaluatedProperties",
-						   psprintf("property \"%.*s\"", key.val.string.len,
-									key.val.string.val)))
+						   "unevaluatedProperties", PropertyWhat(st, &key)))
 			{
 				PopPath(st);
 				FAIL();
