@@ -58,7 +58,9 @@ $(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS)
 PROVE_DB ?= event_types_prove
 PROVE_TESTS ?= $(sort $(wildcard test/*.sql))
 # Test data turned into SQL (COPY) by small generators; never committed.
-TEST_DATA_SQL = test/generated/suite.sql test/generated/fixtures.sql
+TEST_DATA_SQL = test/generated/suite.sql test/generated/fixtures.sql test/generated/fuzz.sql
+FUZZ_SEED ?= 20261123
+FUZZ_CASES ?= 2000
 
 test/generated/suite.sql: test/conformance/gen_suite.py test/conformance/known_failures.txt $(shell find test/vendor -name '*.json' 2>/dev/null)
 	@mkdir -p $(dir $@)
@@ -67,6 +69,10 @@ test/generated/suite.sql: test/conformance/gen_suite.py test/conformance/known_f
 test/generated/fixtures.sql: test/fixtures/gen_fixtures.py $(shell find test/fixtures -name '*.json' 2>/dev/null)
 	@mkdir -p $(dir $@)
 	$(PYTHON) test/fixtures/gen_fixtures.py test/fixtures > $@.tmp && mv $@.tmp $@
+
+test/generated/fuzz.sql: test/fuzz/fuzz.py $(shell find test/fixtures -name '*.json' 2>/dev/null)
+	@mkdir -p $(dir $@)
+	$(PYTHON) test/fuzz/fuzz.py --seed $(FUZZ_SEED) --cases $(FUZZ_CASES) > $@.tmp && mv $@.tmp $@
 
 .PHONY: prove
 prove: $(TEST_DATA_SQL)
