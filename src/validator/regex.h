@@ -1,0 +1,38 @@
+/*-------------------------------------------------------------------------
+ *
+ * regex.h
+ *	  ECMA-262 regular expressions ("pattern", "patternProperties", format
+ *	  "regex") on top of PostgreSQL's ARE engine.  See regex.c.
+ *
+ * Note: this header is found through -I src/validator, so it also shadows
+ * the system <regex.h> that PostgreSQL's regex/regex.h includes (only to
+ * #undef the libc macros).  It must therefore stay harmless to include
+ * from anywhere after postgres.h.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef ET_REGEX_H
+#define ET_REGEX_H
+
+typedef struct EtRegex EtRegex;
+
+/*
+ * Compile an ECMA-262 pattern (server encoding, not NUL-terminated) into
+ * memory owned by mcxt.  On an invalid pattern returns NULL and sets
+ * *errmsg to a palloc'd, lower-case message.  Does not ereport on bad
+ * patterns (only on out-of-memory or query cancel).
+ */
+extern EtRegex *EtRegexCompile(const char *pattern, int len, MemoryContext mcxt,
+							   char **errmsg);
+
+/* RegExp.prototype.test semantics: unanchored search. */
+extern bool EtRegexMatch(EtRegex *re, const char *str, int len);
+
+/*
+ * Syntax check only (format "regex"): true if the pattern is a valid
+ * ECMA-262 pattern that this module can translate.  Sets *errmsg (if not
+ * NULL) on failure.  Allocates only scratch memory.
+ */
+extern bool EtRegexIsValid(const char *pattern, int len, char **errmsg);
+
+#endif							/* ET_REGEX_H */
