@@ -599,6 +599,7 @@ event_types_reprocess(PG_FUNCTION_ARGS)
 	ReadHints(tuple, desc, &a, &hints);
 
 	status = EtProcessMessage(source, payload, &hints, &errors);
+	EtProjFlush();				/* reprocess is no INSERT: no statement trigger */
 	{
 		Oid			types[3] = {TEXTOID, JSONBOID, INT8OID};
 		Datum		values[3];

@@ -133,7 +133,8 @@ SELECT has_index('event_types', 'bookings', 'bookings_customer_idx',
 SELECT has_index('event_types', 'bookings', 'bookings_starts_idx', ARRAY['starts_at']::name[],
 				 'bookings: indexed by start time');
 
--- triggers: BEFORE INSERT FOR EACH ROW processing, BEFORE UPDATE OR DELETE guard
+-- triggers: BEFORE INSERT FOR EACH ROW processing, AFTER INSERT FOR EACH
+-- STATEMENT projection flush, BEFORE UPDATE OR DELETE guard
 SELECT has_trigger('event_types', 'inbox', 'inbox_ingest', 'inbox has the ingest trigger');
 SELECT trigger_is('event_types', 'inbox', 'inbox_ingest', 'event_types', 'inbox_ingest',
 				  'inbox_ingest runs event_types.inbox_ingest()');
@@ -142,11 +143,13 @@ SELECT trigger_is('event_types', 'inbox', 'inbox_guard', 'event_types', 'inbox_g
 				  'inbox_guard runs event_types.inbox_guard()');
 SELECT results_eq(
 	$$ SELECT tgname::text COLLATE "default", pg_get_triggerdef(oid) ~ 'BEFORE INSERT ON event_types.inbox FOR EACH ROW',
-			  pg_get_triggerdef(oid) ~ 'BEFORE DELETE OR UPDATE ON event_types.inbox FOR EACH ROW'
+			  pg_get_triggerdef(oid) ~ 'BEFORE DELETE OR UPDATE ON event_types.inbox FOR EACH ROW',
+			  pg_get_triggerdef(oid) ~ 'AFTER INSERT ON event_types.inbox FOR EACH STATEMENT'
 	   FROM pg_trigger WHERE tgrelid = 'event_types.inbox'::regclass AND NOT tgisinternal
 	   ORDER BY tgname $$,
-	$$ VALUES ('inbox_guard', false, true), ('inbox_ingest', true, false) $$,
-	'the inbox triggers fire BEFORE, FOR EACH ROW, on the right events');
+	$$ VALUES ('inbox_flush', false, false, true), ('inbox_guard', false, true, false),
+	          ('inbox_ingest', true, false, false) $$,
+	'the inbox triggers fire at the right time, level and events');
 
 -- ---------------------------------------------------------------------------
 -- SQLSTATEs: on_invalid = 'error' (23514), the append-only guard (0A000)

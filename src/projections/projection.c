@@ -7,7 +7,7 @@
  * Each table's statement is generated from its descriptor (projection.h),
  * prepared once per backend through SPI and kept; every name in it is
  * schema-qualified, operators included, so no search_path can redirect
- * it.  The caller is connected to SPI.
+ * it.  Rows are merged and written by pending.c.
  *
  *-------------------------------------------------------------------------
  */
@@ -19,6 +19,7 @@
 #include "nodes/makefuncs.h"
 #include "parser/parse_type.h"
 #include "utils/builtins.h"
+#include "utils/lsyscache.h"
 #include "utils/syscache.h"
 
 #include "projection.h"
@@ -59,8 +60,8 @@ EtEventTypeOid(void)
 	return event_type_oid;
 }
 
-static Oid
-ColumnTypeOid(EtColType t)
+Oid
+EtColumnTypeOid(EtColType t)
 {
 	switch (t)
 	{
@@ -84,7 +85,18 @@ ColumnTypeOid(EtColType t)
 	return InvalidOid;
 }
 
-/* INSERT ... ON CONFLICT DO UPDATE for one projection, from its descriptor */
+/*
+ * The set-based upsert for one projection, from its descriptor:
+ *
+ *	INSERT INTO event_types.<table> AS t (c1, ..., cn)
+ *	SELECT <c1>, ..., <cn> FROM ROWS FROM (unnest($1), ..., unnest($n)) AS u(c1, ..., cn)
+ *	ON CONFLICT (<key>) DO UPDATE SET <merge of each column>
+ *
+ * Parameter k is an array holding column k of every pending row (text[]
+ * columns travel as the text of the array, since unnest flattens
+ * multi-dimensional arrays).  Event ids compare with COLLATE "C", exactly
+ * as pending.c merges rows in memory.
+ */
 static char *
 BuildUpsert(const EtProjection *p)
 {
@@ -96,7 +108,7 @@ BuildUpsert(const EtProjection *p)
 	appendStringInfo(&sql, "INSERT INTO event_types.%s AS t (", p->table);
 	for (i = 0; i < p->ncolumns; i++)
 		appendStringInfo(&sql, "%s%s", i ? ", " : "", p->columns[i].name);
-	appendStringInfoString(&sql, ") VALUES (");
+	appendStringInfoString(&sql, ") SELECT ");
 	for (i = 0; i < p->ncolumns; i++)
 	{
 		const EtProjColumn *c = &p->columns[i];
@@ -104,14 +116,25 @@ BuildUpsert(const EtProjection *p)
 		if (i)
 			appendStringInfoString(&sql, ", ");
 		if (c->merge == ET_MERGE_SUM)
-			appendStringInfo(&sql, "COALESCE($%d, 0)", i + 1);
+			appendStringInfo(&sql, "COALESCE(u.%s, 0)", c->name);
 		else if (c->merge == ET_MERGE_UNION)
-			appendStringInfo(&sql, "COALESCE($%d, '{}')", i + 1);
+			/* sorted and distinct: the same set gives the same array */
+			appendStringInfo(&sql,
+							 "ARRAY(SELECT DISTINCT e.e FROM pg_catalog.unnest("
+							 "COALESCE(u.%s::pg_catalog.text[], '{}')) AS e(e) ORDER BY e.e)",
+							 c->name);
 		else if (c->insert_default)
-			appendStringInfo(&sql, "COALESCE($%d, %s)", i + 1, c->insert_default);
+			appendStringInfo(&sql, "COALESCE(u.%s, %s)", c->name, c->insert_default);
 		else
-			appendStringInfo(&sql, "$%d", i + 1);
+			appendStringInfo(&sql, "u.%s", c->name);
 	}
+	/* ROWS FROM: the multi-argument unnest() form needs an unqualified name */
+	appendStringInfoString(&sql, " FROM ROWS FROM (");
+	for (i = 0; i < p->ncolumns; i++)
+		appendStringInfo(&sql, "%spg_catalog.unnest($%d)", i ? ", " : "", i + 1);
+	appendStringInfoString(&sql, ") AS u(");
+	for (i = 0; i < p->ncolumns; i++)
+		appendStringInfo(&sql, "%s%s", i ? ", " : "", p->columns[i].name);
 	appendStringInfoString(&sql, ") ON CONFLICT (");
 	first = true;
 	for (i = 0; i < p->ncolumns; i++)
@@ -139,7 +162,8 @@ BuildUpsert(const EtProjection *p)
 
 					appendStringInfo(&sql,
 									 "CASE WHEN EXCLUDED.%s IS NOT NULL AND (t.%s IS NULL OR "
-									 "ROW(EXCLUDED.%s, EXCLUDED.%s) OPERATOR(pg_catalog.>) ROW(t.%s, t.%s)) "
+									 "ROW(EXCLUDED.%s, EXCLUDED.%s COLLATE \"C\") OPERATOR(pg_catalog.>) "
+									 "ROW(t.%s, t.%s COLLATE \"C\")) "
 									 "THEN EXCLUDED.%s ELSE t.%s END",
 									 at, at, at, id, at, id, c->name, c->name);
 					break;
@@ -154,10 +178,9 @@ BuildUpsert(const EtProjection *p)
 				appendStringInfo(&sql, "t.%s OPERATOR(pg_catalog.+) EXCLUDED.%s", c->name, c->name);
 				break;
 			case ET_MERGE_UNION:
-				/* sorted and distinct: the same set gives the same array */
 				appendStringInfo(&sql,
-								 "ARRAY(SELECT DISTINCT u.e FROM pg_catalog.unnest("
-								 "pg_catalog.array_cat(t.%s, EXCLUDED.%s)) AS u(e) ORDER BY u.e)",
+								 "ARRAY(SELECT DISTINCT e.e FROM pg_catalog.unnest("
+								 "pg_catalog.array_cat(t.%s, EXCLUDED.%s)) AS e(e) ORDER BY e.e)",
 								 c->name, c->name);
 				break;
 			case ET_MERGE_KEY:
@@ -167,18 +190,20 @@ BuildUpsert(const EtProjection *p)
 	return sql.data;
 }
 
-static SPIPlanPtr
-ProjectionPlan(const EtProjection *p)
+/* The prepared set-based upsert of a projection (see BuildUpsert) */
+SPIPlanPtr
+EtProjPlan(const EtProjection *p)
 {
 	Oid			types[ET_PROJ_MAX_COLUMNS];
 	SPIPlanPtr	plan;
 	int			i;
 
-	(void) EtEventTypeOid();		/* drops stale plans */
+	(void) EtEventTypeOid();	/* drops stale plans */
 	if (proj_plans[p->plan_slot])
 		return proj_plans[p->plan_slot];
 	for (i = 0; i < p->ncolumns; i++)
-		types[i] = ColumnTypeOid(p->columns[i].type);
+		types[i] = p->columns[i].type == ET_COL_TEXT_ARRAY ? TEXTARRAYOID :
+			get_array_type(EtColumnTypeOid(p->columns[i].type));
 	plan = SPI_prepare(BuildUpsert(p), p->ncolumns, types);
 	if (plan == NULL)
 		elog(ERROR, "could not prepare the %s upsert: %s", p->table,
@@ -224,18 +249,6 @@ EtProjSetGroup(EtProjRow *row, int group, const EtEventRecord *ev)
 
 	EtProjSet(row, g->at_col, TimestampTzGetDatum(ev->occurred_at));
 	EtProjSetText(row, g->id_col, ev->event_id);
-}
-
-void
-EtProjUpsert(EtProjRow *row)
-{
-	SPIPlanPtr	plan = ProjectionPlan(row->proj);
-	int			rc;
-
-	rc = SPI_execute_plan(plan, row->values, row->nulls, false, 0);
-	if (rc != SPI_OK_INSERT)
-		elog(ERROR, "upsert into event_types.%s failed: %s", row->proj->table,
-			 SPI_result_code_string(rc));
 }
 
 /*

@@ -21,9 +21,11 @@
  * construction, and rebuild_projections() reproduces the live tables.
  *
  * An event fills an EtProjRow (NULL = "this event says nothing about the
- * column") and EtProjUpsert() runs
- *		INSERT ... ON CONFLICT (key) DO UPDATE SET col = <merge>, ...
- * generated from the descriptor.
+ * column"); EtProjUpsert() merges it into the statement's pending rows and
+ * EtProjFlush() writes them all with one
+ *		INSERT ... SELECT FROM unnest(...) ON CONFLICT (key) DO UPDATE SET
+ *		col = <merge>, ...
+ * per table, generated from the descriptor (pending.c).
  *
  *-------------------------------------------------------------------------
  */
@@ -98,7 +100,12 @@ extern void EtProjRowInit(EtProjRow *row, const EtProjection *proj,
 extern void EtProjSet(EtProjRow *row, int col, Datum value);
 extern void EtProjSetText(EtProjRow *row, int col, const char *value);
 extern void EtProjSetGroup(EtProjRow *row, int group, const EtEventRecord *ev);
+extern Oid	EtColumnTypeOid(EtColType t);
+extern SPIPlanPtr EtProjPlan(const EtProjection *p);
+
+/* pending.c: merge a row into the statement's pending changes; write them */
 extern void EtProjUpsert(EtProjRow *row);
+extern void EtProjFlush(void);
 
 /* the three projections (customers.c, contracts.c, bookings.c) */
 extern void EtApplyCustomers(const EtEventRecord *ev);

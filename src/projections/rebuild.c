@@ -23,6 +23,7 @@
 
 #include "event_record.h"
 #include "event_types.h"
+#include "projection.h"
 #include "validator/jsonb_access.h"
 
 #define REBUILD_BATCH 1000
@@ -115,6 +116,7 @@ event_types_rebuild_projections(PG_FUNCTION_ARGS)
 		SPI_freetuptable(batch);
 		MemoryContextReset(batch_cxt);
 	}
+	EtProjFlush();
 	SPI_cursor_close(portal);
 	SPI_finish();
 	PG_RETURN_INT64(replayed);

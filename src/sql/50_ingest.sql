@@ -12,6 +12,17 @@ CREATE TRIGGER inbox_ingest
 	BEFORE INSERT ON event_types.inbox
 	FOR EACH ROW EXECUTE FUNCTION event_types.inbox_ingest();
 
+CREATE FUNCTION event_types.inbox_flush() RETURNS trigger
+	AS 'MODULE_PATHNAME', 'event_types_inbox_flush'
+	LANGUAGE C;
+COMMENT ON FUNCTION event_types.inbox_flush() IS 'Inbox trigger: writes the projection changes of the statement''s messages, merged per row, one set-based upsert per table';
+
+-- The row trigger merges projection changes in memory; this writes them at
+-- the end of every INSERT or COPY, inside the inserting transaction.
+CREATE TRIGGER inbox_flush
+	AFTER INSERT ON event_types.inbox
+	FOR EACH STATEMENT EXECUTE FUNCTION event_types.inbox_flush();
+
 CREATE FUNCTION event_types.inbox_guard() RETURNS trigger
 	AS 'MODULE_PATHNAME', 'event_types_inbox_guard'
 	LANGUAGE C;
