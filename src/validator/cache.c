@@ -47,6 +47,8 @@ typedef struct CallSiteCache
 	uint64		epoch;
 	Jsonb	   *schema;			/* the backend entry's copy */
 	EtProgram  *prog;
+	bool		const_arg;		/* the schema argument is a Const or Param */
+	Jsonb	   *last_arg;		/* and this is where its value lives */
 } CallSiteCache;
 
 /* Backend-wide compiled-program cache and its state (see banner). */
@@ -182,10 +184,23 @@ EtGetProgram(FunctionCallInfo fcinfo, Jsonb *schema)
 	CallSiteCache *site = fcinfo->flinfo ? fcinfo->flinfo->fn_extra : NULL;
 	ProgramCacheEntry *entry;
 
-	if (site && site->epoch == cache_epoch && !registry_changed &&
-		VARSIZE(site->schema) == VARSIZE(schema) &&
-		memcmp(site->schema, schema, VARSIZE(schema)) == 0)
-		return site->prog;
+	if (site && site->epoch == cache_epoch && !registry_changed)
+	{
+		/*
+		 * A constant schema (the usual CHECK constraint) keeps its address
+		 * for the life of this call site, so the same pointer means the
+		 * same schema; any other argument may reuse memory for another
+		 * value, so compare the bytes.
+		 */
+		if (site->const_arg && schema == site->last_arg)
+			return site->prog;
+		if (VARSIZE(site->schema) == VARSIZE(schema) &&
+			memcmp(site->schema, schema, VARSIZE(schema)) == 0)
+		{
+			site->last_arg = schema;
+			return site->prog;
+		}
+	}
 
 	entry = LookupProgram(schema);
 	if (fcinfo->flinfo)
@@ -198,6 +213,8 @@ EtGetProgram(FunctionCallInfo fcinfo, Jsonb *schema)
 		site->epoch = cache_epoch;
 		site->prog = entry->prog;
 		site->schema = entry->schema;
+		site->const_arg = get_fn_expr_arg_stable(fcinfo->flinfo, 0);
+		site->last_arg = schema;
 	}
 	return entry->prog;
 }
