@@ -27,22 +27,6 @@
 #include "json_get.h"
 #include "validator/jsonb_access.h"
 
-static void
-AddError(EtErrorList *errors, char *path, const char *keyword, char *message)
-{
-	if (errors->count >= errors->capacity)
-	{
-		errors->capacity = errors->capacity ? errors->capacity * 2 : 8;
-		errors->items = errors->items ?
-			repalloc(errors->items, sizeof(EtError) * errors->capacity) :
-			palloc(sizeof(EtError) * errors->capacity);
-	}
-	errors->items[errors->count].path = path;
-	errors->items[errors->count].keyword = keyword;
-	errors->items[errors->count].message = message;
-	errors->count++;
-}
-
 /*
  * Longest event id, tenant or entity id stored.  They are btree keys of the
  * event log and the projections (a btree entry holds at most ~2.7 kB); a
@@ -56,7 +40,7 @@ CheckIdLength(const char *value, const char *what, const char *path,
 			  EtErrorList *errors)
 {
 	if (value != NULL && strlen(value) > ET_MAX_ID_BYTES)
-		AddError(errors, pstrdup(path), "limits",
+		EtErrorListAdd(errors, path, "limits",
 				 psprintf("%s of %zu bytes is longer than %d bytes",
 						  what, strlen(value), ET_MAX_ID_BYTES));
 }
@@ -69,7 +53,7 @@ ExtractTime(const JsonbValue *obj, const char *key, bool allow_epoch_ms,
 
 	if (EtJsonMember(obj, key, &v) && EtJsonTimestamp(&v, allow_epoch_ms, out))
 		return true;
-	AddError(errors, psprintf("%s/%s", path, key), "timestamp",
+	EtErrorListAdd(errors, psprintf("%s/%s", path, key), "timestamp",
 			 psprintf("\"%s\" is not a time PostgreSQL can store", key));
 	return false;
 }

@@ -155,23 +155,6 @@ EtSplitMessage(EtSource source, Jsonb *payload, const char *type_hint,
 	}
 }
 
-static void
-AddMessageError(EtErrorList *errors, const char *path, const char *keyword,
-				char *message)
-{
-	if (errors->count >= errors->capacity)
-	{
-		errors->capacity = errors->capacity ? errors->capacity * 2 : 8;
-		errors->items = errors->items ?
-			repalloc(errors->items, sizeof(EtError) * errors->capacity) :
-			palloc(sizeof(EtError) * errors->capacity);
-	}
-	errors->items[errors->count].path = pstrdup(path);
-	errors->items[errors->count].keyword = keyword;
-	errors->items[errors->count].message = message;
-	errors->count++;
-}
-
 /* qsort_arg comparator: error indexes by (path, keyword, message, index) */
 static int
 CompareErrorIndexes(const void *a, const void *b, void *arg)
@@ -253,7 +236,7 @@ EtValidateMessage(EtMessage *msg, EtErrorList *errors)
 		if (e->def == NULL)
 		{
 			uniform = false;
-			AddMessageError(errors, psprintf("%s%s", e->path,
+			EtErrorListAdd(errors, psprintf("%s%s", e->path,
 											 msg->source == ET_SOURCE_TICKETING ? "/metadata/type" :
 											 msg->source == ET_SOURCE_COURT_BOOKING ?
 											 (msg->bare_body ? "" : "/detail-type") : "/type"),
@@ -331,7 +314,7 @@ event_types_validate_event(PG_FUNCTION_ARGS)
 
 	source = EtSourceLookup(source_name, strlen(source_name));
 	if (source == ET_SOURCE_NONE)
-		AddMessageError(&errors, "", "source",
+		EtErrorListAdd(&errors, "", "source",
 						psprintf("unknown source \"%s\"; known sources: gym, ticketing, court_booking",
 								 source_name));
 	else

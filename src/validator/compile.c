@@ -841,6 +841,41 @@ CompileChildArray(CompileState *cs, const JsonbValue *v, ResInfo *res,
 	return nodes;
 }
 
+/*
+ * An object whose values are schemas (properties, dependentSchemas) as a
+ * table of (key, node).  JSONB keeps keys sorted, so the table comes out in
+ * the order evaluate.c's merge join needs.  A bad value is reported at its
+ * escaped pointer ("a/b" is a~1b).
+ */
+static EtPropEntry *
+CompileSchemaMap(CompileState *cs, const JsonbValue *v, ResInfo *res,
+				 const char *pointer, const char *keyword, int *count)
+{
+	JbIter		it;
+	JsonbValue	key = {0};		/* = {0}: gcc cannot see JbObjectNext fill it */
+	JsonbValue	val;
+	char	   *kp = PointerAppend(pointer, keyword, strlen(keyword));
+	EtPropEntry *entries;
+
+	if (!JbIsObject(v))
+		MalformedSchema(res, pointer, keyword, "The value must be an object whose values are schemas.");
+	*count = JbCount(v);
+	entries = MemoryContextAllocZero(cs->prog_cxt, sizeof(EtPropEntry) * Max(*count, 1));
+	JbIterInit(&it, v);
+	while (JbObjectNext(&it, &key, &val))
+	{
+		EtPropEntry *e = &entries[it.i - 1];
+		char	   *at = PointerAppend(kp, key.val.string.val, key.val.string.len);
+
+		if (!IsSchemaValue(&val))
+			MalformedSchema(res, at, NULL, "The value must be a schema (an object or a boolean).");
+		e->key = key.val.string.val;
+		e->keylen = key.val.string.len;
+		e->node = CompileNode(cs, &val, res, at);
+	}
+	return entries;
+}
+
 /* Compile the keywords of the applicator vocabulary */
 static void
 CompileApplicators(CompileState *cs, EtNode *node, const JsonbValue *obj,
@@ -867,35 +902,8 @@ CompileApplicators(CompileState *cs, EtNode *node, const JsonbValue *obj,
 
 	/* objects */
 	if (GetKey(obj, "properties", &v))
-	{
-		JbIter		it;
-		JsonbValue	key,
-					val;
-		char	   *kp = PointerAppend(pointer, "properties", 10);
-
-		if (!JbIsObject(&v))
-			MalformedSchema(res, pointer, "properties", "The value must be an object whose values are schemas.");
-		node->nproperties = JbCount(&v);
-		node->properties = MemoryContextAllocZero(cs->prog_cxt,
-												  sizeof(EtPropEntry) * Max(node->nproperties, 1));
-		JbIterInit(&it, &v);
-		/*
-		 * JSONB keeps keys sorted, so the table comes out in lookup order.
-		 * A bad value is reported at its escaped pointer ("a/b" is a~1b).
-		 */
-		while (JbObjectNext(&it, &key, &val))
-		{
-			EtPropEntry *e = &node->properties[it.i - 1];
-
-			if (!IsSchemaValue(&val))
-				MalformedSchema(res, PointerAppend(kp, key.val.string.val, key.val.string.len), NULL,
-								"The value must be a schema (an object or a boolean).");
-			e->key = key.val.string.val;
-			e->keylen = key.val.string.len;
-			e->node = CompileNode(cs, &val, res,
-								  PointerAppend(kp, key.val.string.val, key.val.string.len));
-		}
-	}
+		node->properties = CompileSchemaMap(cs, &v, res, pointer, "properties",
+											&node->nproperties);
 	if (GetKey(obj, "patternProperties", &v))
 	{
 		JbIter		it;
@@ -940,31 +948,8 @@ CompileApplicators(CompileState *cs, EtNode *node, const JsonbValue *obj,
 	if (GetKey(obj, "propertyNames", &v))
 		node->property_names = CompileChild(cs, &v, res, pointer, "propertyNames");
 	if (GetKey(obj, "dependentSchemas", &v))
-	{
-		JbIter		it;
-		JsonbValue	key,
-					val;
-		char	   *kp = PointerAppend(pointer, "dependentSchemas", 16);
-
-		if (!JbIsObject(&v))
-			MalformedSchema(res, pointer, "dependentSchemas", "The value must be an object whose values are schemas.");
-		node->ndependent_schemas = JbCount(&v);
-		node->dependent_schemas = MemoryContextAllocZero(cs->prog_cxt,
-														 sizeof(EtPropEntry) * Max(node->ndependent_schemas, 1));
-		JbIterInit(&it, &v);
-		while (JbObjectNext(&it, &key, &val))
-		{
-			EtPropEntry *e = &node->dependent_schemas[it.i - 1];
-
-			if (!IsSchemaValue(&val))
-				MalformedSchema(res, PointerAppend(kp, key.val.string.val, key.val.string.len), NULL,
-								"The value must be a schema (an object or a boolean).");
-			e->key = key.val.string.val;
-			e->keylen = key.val.string.len;
-			e->node = CompileNode(cs, &val, res,
-								  PointerAppend(kp, key.val.string.val, key.val.string.len));
-		}
-	}
+		node->dependent_schemas = CompileSchemaMap(cs, &v, res, pointer, "dependentSchemas",
+												   &node->ndependent_schemas);
 
 	/* arrays */
 	if (GetKey(obj, "prefixItems", &v))

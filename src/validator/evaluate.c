@@ -156,14 +156,15 @@ CurrentPointer(EvalState *st)
 	return s.data;
 }
 
-static void AddError(EvalState *st, const char *keyword, const char *fmt,...) pg_attribute_printf(3, 4);
-
-static void
-AddError(EvalState *st, const char *keyword, const char *fmt,...)
+/*
+ * Append one violation to an error list.  'path' is copied; 'keyword' must
+ * be a constant; 'message' is taken over.
+ */
+void
+EtErrorListAdd(EtErrorList *list, const char *path, const char *keyword,
+			   char *message)
 {
-	EtErrorList *list = st->errors;
 	EtError    *e;
-	StringInfoData msg;
 
 	if (list->count >= list->capacity)
 	{
@@ -174,8 +175,18 @@ AddError(EvalState *st, const char *keyword, const char *fmt,...)
 			list->items = palloc(sizeof(EtError) * list->capacity);
 	}
 	e = &list->items[list->count++];
-	e->path = CurrentPointer(st);
+	e->path = pstrdup(path);
 	e->keyword = keyword;
+	e->message = message;
+}
+
+static void AddError(EvalState *st, const char *keyword, const char *fmt,...) pg_attribute_printf(3, 4);
+
+static void
+AddError(EvalState *st, const char *keyword, const char *fmt,...)
+{
+	StringInfoData msg;
+
 	initStringInfo(&msg);
 	for (;;)
 	{
@@ -189,7 +200,7 @@ AddError(EvalState *st, const char *keyword, const char *fmt,...)
 			break;
 		enlargeStringInfo(&msg, needed);
 	}
-	e->message = msg.data;
+	EtErrorListAdd(st->errors, CurrentPointer(st), keyword, msg.data);
 }
 
 /* Report only when collecting: message formatting costs nothing otherwise */

@@ -203,6 +203,8 @@ extern EtProgram *EtCompileSchemaEntries(Jsonb *schema, const char *retrieval_ur
 extern void EtCheckSchema(Jsonb *schema, const char *retrieval_uri);
 
 /* evaluate.c */
+extern void EtErrorListAdd(EtErrorList *list, const char *path,
+						   const char *keyword, char *message);
 extern bool EtValidate(EtProgram *prog, EtNode *entry, const JsonbValue *instance);
 extern bool EtValidateCollect(EtProgram *prog, EtNode *entry,
 							  const JsonbValue *instance,
