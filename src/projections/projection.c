@@ -94,7 +94,8 @@ EtColumnTypeOid(EtColType t)
  *
  * Parameter k is an array holding column k of every pending row (text[]
  * columns travel as the text of the array, since unnest flattens
- * multi-dimensional arrays).  Event ids compare with COLLATE "C", exactly
+ * multi-dimensional arrays).  Event ids compare with COLLATE pg_catalog."C"
+ * (qualified: a user's own "C" collation must not change it), exactly
  * as pending.c merges rows in memory.
  */
 static char *
@@ -162,8 +163,8 @@ BuildUpsert(const EtProjection *p)
 
 					appendStringInfo(&sql,
 									 "CASE WHEN EXCLUDED.%s IS NOT NULL AND (t.%s IS NULL OR "
-									 "ROW(EXCLUDED.%s, EXCLUDED.%s COLLATE \"C\") OPERATOR(pg_catalog.>) "
-									 "ROW(t.%s, t.%s COLLATE \"C\")) "
+									 "ROW(EXCLUDED.%s, EXCLUDED.%s COLLATE pg_catalog.\"C\") OPERATOR(pg_catalog.>) "
+									 "ROW(t.%s, t.%s COLLATE pg_catalog.\"C\")) "
 									 "THEN EXCLUDED.%s ELSE t.%s END",
 									 at, at, at, id, at, id, c->name, c->name);
 					break;
