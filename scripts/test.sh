@@ -3,7 +3,8 @@
 #   - builds with -Wall -Wextra -Werror and installs the extension,
 #   - pg_regress suite (sql/ + expected/) and isolation specs (specs/),
 #   - pgTAP suite (test/*.sql, incl. JSON-Schema-Test-Suite conformance),
-#   - pg_dump / pg_restore round trip (test/dump_restore.sh).
+#   - pg_dump / pg_restore round trip (test/dump_restore.sh),
+#   - upgrade path from every older version (test/upgrade.sh).
 # Installs missing packages first (scripts/setup.sh). Exits non-zero on any
 # failure; the last line is "tests: N passed, N failed".
 set -euo pipefail
@@ -30,6 +31,10 @@ pg_virtualenv -t -v 15 bash -c '
     test/dump_restore.sh > "$out/dump.out" 2>&1 || rc=1
     cat "$out/dump.out"
   fi
+  if [ -x test/upgrade.sh ]; then
+    test/upgrade.sh > "$out/upgrade.out" 2>&1 || rc=1
+    cat "$out/upgrade.out"
+  fi
   exit $rc
 ' "$out"
 rc=$?
@@ -43,9 +48,11 @@ t_total=$(sed -n 's/^Files=[0-9]*, Tests=\([0-9]*\),.*/\1/p' "$out/prove.out" | 
 t_fail=$(sed -n 's/.*Failed \([0-9]*\)\/[0-9]* subtests.*/\1/p' "$out/prove.out" | awk '{s+=$1} END {print s+0}')
 d_pass=$(sed -n 's/^dump_restore: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$out/dump.out" 2>/dev/null | tail -1)
 d_fail=$(sed -n 's/^dump_restore: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$out/dump.out" 2>/dev/null | tail -1)
-t_total=${t_total:-0}; d_pass=${d_pass:-0}; d_fail=${d_fail:-0}
-passed=$(( r_pass + t_total - t_fail + d_pass ))
-failed=$(( r_fail + t_fail + d_fail ))
+u_pass=$(sed -n 's/^upgrade: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$out/upgrade.out" 2>/dev/null | tail -1)
+u_fail=$(sed -n 's/^upgrade: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$out/upgrade.out" 2>/dev/null | tail -1)
+t_total=${t_total:-0}; d_pass=${d_pass:-0}; d_fail=${d_fail:-0}; u_pass=${u_pass:-0}; u_fail=${u_fail:-0}
+passed=$(( r_pass + t_total - t_fail + d_pass + u_pass ))
+failed=$(( r_fail + t_fail + d_fail + u_fail ))
 # a runner that died without counting still fails the run
 if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 echo "tests: $passed passed, $failed failed"

@@ -11,6 +11,7 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/memutils.h"
 
@@ -22,6 +23,7 @@ PG_MODULE_MAGIC;
 bool		et_format_assertion = true;
 int			et_on_invalid = ET_ON_INVALID_KEEP;
 int			et_max_payload_bytes = 1024 * 1024;
+char	   *et_tenant = NULL;
 
 static const struct config_enum_entry on_invalid_options[] = {
 	{"keep", ET_ON_INVALID_KEEP, false},
@@ -68,9 +70,42 @@ _PG_init(void)
 							GUC_UNIT_BYTE,
 							NULL, NULL, NULL);
 
+	/*
+	 * PGC_SUSET, not USERSET: the tenant row-level security policies read
+	 * it, so a reader who could SET it could read every tenant.  A
+	 * superuser assigns it per role (ALTER ROLE ... SET), or grants SET on
+	 * it (PostgreSQL 15+).
+	 */
+	DefineCustomStringVariable("event_types.tenant",
+							   gettext_noop("Tenant whose rows event_types_reader sees while tenant row-level security is on."),
+							   gettext_noop("Read by the policies that event_types.enable_tenant_rls() creates; empty shows no tenant's rows."),
+							   &et_tenant,
+							   "",
+							   PGC_SUSET,
+							   0,
+							   NULL, NULL, NULL);
+
 #if PG_VERSION_NUM >= 150000
 	MarkGUCPrefixReserved("event_types");
 #else
 	EmitWarningsOnPlaceholders("event_types");
 #endif
+}
+
+/*
+ * current_tenant() -> text: event_types.tenant, NULL when empty.
+ *
+ * The tenant policies call this rather than current_setting(): calling a
+ * function of the module loads it first, and loading it discards, with a
+ * warning, a value a reader SET on the placeholder before the module was
+ * loaded (any role may set a placeholder); current_setting() would have
+ * returned that value.
+ */
+ET_FUNCTION_INFO(event_types_current_tenant);
+Datum
+event_types_current_tenant(PG_FUNCTION_ARGS)
+{
+	if (et_tenant == NULL || et_tenant[0] == '\0')
+		PG_RETURN_NULL();
+	PG_RETURN_TEXT_P(cstring_to_text(et_tenant));
 }

@@ -38,6 +38,10 @@ extern int	et_on_invalid;
 /* GUC: event_types.max_payload_bytes -- larger messages are rejected */
 extern int	et_max_payload_bytes;
 
+/* GUC: event_types.tenant -- the tenant a reader sees under tenant RLS
+ * (event_types.current_tenant(), enable_tenant_rls()); superuser-set */
+extern char *et_tenant;
+
 /* GUC: event_types.format_assertion -- assert "format" (true) or treat it
  * as an annotation only, the 2020-12 default for plain meta-schemas. */
 extern bool et_format_assertion;

@@ -43,6 +43,7 @@
 #include "utils/rel.h"
 #include "utils/timestamp.h"
 
+#include "erasure.h"
 #include "event_record.h"
 #include "event_types.h"
 #include "extract.h"
@@ -283,8 +284,10 @@ LogEvent(const EtEventRecord *r, Datum content, bool time_from_receipt)
 		TimestampTz at = DatumGetTimestampTz(SPI_getbinval(t, d, 2, &n2));
 		Datum		old = SPI_getbinval(t, d, 3, &n3);
 
+		/* a retry of an event erased since is a duplicate (erasure.c) */
 		if (code == r->def->code && (time_from_receipt || at == r->occurred_at) &&
-			DatumGetBool(DirectFunctionCall2(jsonb_eq, old, content)))
+			(DatumGetBool(DirectFunctionCall2(jsonb_eq, old, content)) ||
+			 EtIsErasedEvent(r, old, content)))
 			return LOG_DUPLICATE;
 		return LOG_CONFLICT;
 	}
@@ -489,9 +492,10 @@ event_types_inbox_ingest(PG_FUNCTION_ARGS)
 	EtHints		hints;
 	const char *status;
 	Jsonb	   *errors;
-	int			cols[3];
-	Datum		values[3];
-	bool		nulls[3] = {false, false, false};
+	Jsonb	   *erased = NULL;
+	int			cols[4];
+	Datum		values[4];
+	bool		nulls[4] = {false, false, false, false};
 
 	if (!CALLED_AS_TRIGGER(fcinfo) ||
 		!TRIGGER_FIRED_BEFORE(td->tg_event) ||
@@ -530,19 +534,26 @@ event_types_inbox_ingest(PG_FUNCTION_ARGS)
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	status = EtProcessMessage(source, payload, &hints, &errors);
+	/* a retry of an erased message does not bring the data back */
+	if (strcmp(status, "duplicate") == 0)
+		erased = EtEraseRetry(source, payload, &hints, &errors);
 	/* results must outlive SPI's memory */
 	values[0] = SPI_datumTransfer(CStringGetTextDatum(status), false, -1);
 	if (errors)
 		values[1] = SPI_datumTransfer(JsonbPGetDatum(errors), false, -1);
 	else
 		nulls[1] = true;
+	if (erased)
+		values[3] = SPI_datumTransfer(JsonbPGetDatum(erased), false, -1);
 	SPI_finish();
 
 	cols[0] = attrs->status;
 	cols[1] = attrs->errors;
 	cols[2] = attrs->processed_at;
+	cols[3] = attrs->payload;
 	values[2] = TimestampTzGetDatum(GetCurrentTimestamp());
-	return PointerGetDatum(heap_modify_tuple_by_cols(tuple, desc, 3, cols, values, nulls));
+	return PointerGetDatum(heap_modify_tuple_by_cols(tuple, desc, erased ? 4 : 3,
+													 cols, values, nulls));
 }
 
 /*
@@ -629,9 +640,28 @@ event_types_reprocess(PG_FUNCTION_ARGS)
 }
 
 /*
+ * Set while erase_customer() (erasure.c) runs its UPDATE of an inbox
+ * payload, the one change to a payload the guard lets through.  Backend
+ * local and only set from C, around that one statement, so no SQL can
+ * turn it on.
+ */
+static bool payload_erasure_allowed = false;
+
+/* Let the guard accept payload changes or not; returns the previous setting */
+bool
+EtAllowPayloadErasure(bool allow)
+{
+	bool		prev = payload_erasure_allowed;
+
+	payload_erasure_allowed = allow;
+	return prev;
+}
+
+/*
  * BEFORE UPDATE OR DELETE FOR EACH ROW trigger on event_types.inbox: the
  * inbox is append-only.  Only the trigger-owned outcome columns (status,
- * errors, processed_at) may change, as reprocess() does.
+ * errors, processed_at) may change, as reprocess() does; the payload only
+ * during an erasure (EtAllowPayloadErasure).
  */
 ET_FUNCTION_INFO(event_types_inbox_guard);
 Datum
@@ -665,7 +695,8 @@ event_types_inbox_guard(PG_FUNCTION_ARGS)
 					d2;
 
 		if (att->attisdropped || strcmp(name, "status") == 0 ||
-			strcmp(name, "errors") == 0 || strcmp(name, "processed_at") == 0)
+			strcmp(name, "errors") == 0 || strcmp(name, "processed_at") == 0 ||
+			(payload_erasure_allowed && strcmp(name, "payload") == 0))
 			continue;
 		d1 = heap_getattr(td->tg_trigtuple, i + 1, desc, &n1);
 		d2 = heap_getattr(td->tg_newtuple, i + 1, desc, &n2);
