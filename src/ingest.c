@@ -165,22 +165,6 @@ ErrorsToJsonb(const EtErrorList *errors)
 	return JsonbValueToJsonb(res);
 }
 
-static void
-AddError(EtErrorList *errors, char *path, const char *keyword, char *message)
-{
-	if (errors->count >= errors->capacity)
-	{
-		errors->capacity = errors->capacity ? errors->capacity * 2 : 8;
-		errors->items = errors->items ?
-			repalloc(errors->items, sizeof(EtError) * errors->capacity) :
-			palloc(sizeof(EtError) * errors->capacity);
-	}
-	errors->items[errors->count].path = path;
-	errors->items[errors->count].keyword = keyword;
-	errors->items[errors->count].message = message;
-	errors->count++;
-}
-
 /* ----------------------------------------------------------------
  * The event log
  * ----------------------------------------------------------------
@@ -377,7 +361,7 @@ EtProcessMessage(const char *source_name, Jsonb *payload, const EtHints *hints,
 	/* 1. limits: checked before anything walks the document */
 	if (VARSIZE(payload) - VARHDRSZ > (Size) et_max_payload_bytes)
 	{
-		AddError(&errors, "", "limits",
+		EtErrorListAdd(&errors, "", "limits",
 				 psprintf("payload of %zu bytes exceeds event_types.max_payload_bytes (%d)",
 						  (Size) (VARSIZE(payload) - VARHDRSZ), et_max_payload_bytes));
 		goto rejected;
@@ -385,7 +369,7 @@ EtProcessMessage(const char *source_name, Jsonb *payload, const EtHints *hints,
 	JbRootValue(payload, &root);
 	if (TooDeep(&root, 0))
 	{
-		AddError(&errors, "", "limits",
+		EtErrorListAdd(&errors, "", "limits",
 				 psprintf("payload is nested deeper than %d levels", ET_MAX_NESTING_DEPTH));
 		goto rejected;
 	}
@@ -394,7 +378,7 @@ EtProcessMessage(const char *source_name, Jsonb *payload, const EtHints *hints,
 	source = EtSourceLookup(source_name, strlen(source_name));
 	if (source == ET_SOURCE_NONE)
 	{
-		AddError(&errors, "", "source",
+		EtErrorListAdd(&errors, "", "source",
 				 psprintf("unknown source \"%s\"; known sources: gym, ticketing, court_booking",
 						  source_name));
 		goto rejected;
@@ -410,7 +394,7 @@ EtProcessMessage(const char *source_name, Jsonb *payload, const EtHints *hints,
 	}
 	if (msg.nevents == 0)
 	{
-		AddError(&errors, "", "event_type", "the message carries no event");
+		EtErrorListAdd(&errors, "", "event_type", "the message carries no event");
 		goto rejected;
 	}
 
@@ -436,7 +420,7 @@ EtProcessMessage(const char *source_name, Jsonb *payload, const EtHints *hints,
 				break;
 			case LOG_CONFLICT:
 				conflicts++;
-				AddError(&errors, msg.events[i].path, "conflict",
+				EtErrorListAdd(&errors, msg.events[i].path, "conflict",
 						 psprintf("event \"%s\" was received before with a different type, time or content",
 								  r->event_id));
 				break;
