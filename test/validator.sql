@@ -7,7 +7,7 @@ CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS event_types;
 SET client_min_messages = warning;
 
-SELECT plan(74);
+SELECT plan(75);
 
 -- ------------------------------------------------------------------
 -- Function contract
@@ -261,6 +261,18 @@ SELECT is((SELECT count(*)::int FROM event_types.registered_schemas WHERE uri LI
 -- format assertion (details in sql/validator_formats.sql)
 -- ------------------------------------------------------------------
 SELECT is(current_setting('event_types.format_assertion'), 'on', 'format assertion is on by default');
+
+-- A schema held in a PL/pgSQL variable is a Param: its next value may sit
+-- at the old value's address, so the call-site cache must compare bytes.
+CREATE FUNCTION pg_temp.matches(s jsonb, i jsonb) RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN
+	RETURN event_types.jsonb_matches_schema(s, i);
+END $$;
+SELECT is(
+	(SELECT count(*)::int FROM generate_series(100, 299) k
+	 WHERE pg_temp.matches(jsonb_build_object('minimum', k), '200')),
+	101,
+	'a schema passed through a PL/pgSQL parameter is re-read on every call (no stale cached program)');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -25,6 +25,7 @@
 
 #include "catalog/namespace.h"
 #include "common/hashfn.h"
+#include "nodes/primnodes.h"
 #include "utils/lsyscache.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
@@ -47,7 +48,7 @@ typedef struct CallSiteCache
 	uint64		epoch;
 	Jsonb	   *schema;			/* the backend entry's copy */
 	EtProgram  *prog;
-	bool		const_arg;		/* the schema argument is a Const or Param */
+	bool		const_arg;		/* the schema argument is a Const */
 	Jsonb	   *last_arg;		/* and this is where its value lives */
 } CallSiteCache;
 
@@ -176,6 +177,31 @@ LookupProgram(Jsonb *schema)
 }
 
 /*
+ * Is argument 'argnum' of this call a Const?  Not get_fn_expr_arg_stable():
+ * it accepts a Param too, and a PL/pgSQL variable is a Param whose value
+ * changes from call to call of a call site that lives as long as the
+ * function's cached expression -- its new value can sit at the address of
+ * the old one, so the "same pointer, same schema" shortcut returned the
+ * program of the previous schema (wrong verdicts, found by scripts/fuzz.sh).
+ */
+static bool
+ArgIsConst(FmgrInfo *flinfo, int argnum)
+{
+	Node	   *expr = flinfo->fn_expr;
+	List	   *args;
+
+	if (expr == NULL)
+		return false;
+	if (IsA(expr, FuncExpr))
+		args = ((FuncExpr *) expr)->args;
+	else if (IsA(expr, OpExpr))
+		args = ((OpExpr *) expr)->args;
+	else
+		return false;
+	return argnum < list_length(args) && IsA(list_nth(args, argnum), Const);
+}
+
+/*
  * The compiled program for 'schema' as seen from this call site.
  */
 EtProgram *
@@ -213,7 +239,7 @@ EtGetProgram(FunctionCallInfo fcinfo, Jsonb *schema)
 		site->epoch = cache_epoch;
 		site->prog = entry->prog;
 		site->schema = entry->schema;
-		site->const_arg = get_fn_expr_arg_stable(fcinfo->flinfo, 0);
+		site->const_arg = ArgIsConst(fcinfo->flinfo, 0);
 		site->last_arg = schema;
 	}
 	return entry->prog;
