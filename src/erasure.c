@@ -264,17 +264,6 @@ CollectCustomerIds(const JsonbValue *v, List **ids)
  * Inbox errors
  * ----------------------------------------------------------------
  */
-static void
-PushString(JsonbParseState **st, JsonbIteratorToken tok, const char *s)
-{
-	JsonbValue	v;
-
-	v.type = jbvString;
-	v.val.string.val = (char *) s;
-	v.val.string.len = strlen(s);
-	pushJsonbValue(st, tok, &v);
-}
-
 /* Is the pointer 'path' one of 'pointers' or inside one of them? */
 static bool
 UnderPointer(const JsonbValue *path, List *pointers)
@@ -331,21 +320,14 @@ ErrorsWithNote(Jsonb *errors, List *pointers, const char *note)
 			{
 				pushJsonbValue(&st, WJB_KEY, &k);
 				if (KeyIs(&k, "message"))
-					PushString(&st, WJB_VALUE, ERASED_ERROR_MESSAGE);
+					EtJsonbPushString(&st, WJB_VALUE, ERASED_ERROR_MESSAGE);
 				else
 					pushJsonbValue(&st, WJB_VALUE, &v);
 			}
 			pushJsonbValue(&st, WJB_END_OBJECT, NULL);
 		}
 	}
-	pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
-	PushString(&st, WJB_KEY, "path");
-	PushString(&st, WJB_VALUE, "");
-	PushString(&st, WJB_KEY, "keyword");
-	PushString(&st, WJB_VALUE, "erased");
-	PushString(&st, WJB_KEY, "message");
-	PushString(&st, WJB_VALUE, note);
-	pushJsonbValue(&st, WJB_END_OBJECT, NULL);
+	EtJsonbPushError(&st, "", "erased", note);
 	return JsonbValueToJsonb(pushJsonbValue(&st, WJB_END_ARRAY, NULL));
 }
 
@@ -529,11 +511,11 @@ CustomerFilter(const char *customer_id, Datum *path, Datum *vars)
 	bool		num = IsCanonicalNumber(customer_id);
 
 	pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
-	PushString(&st, WJB_KEY, "id");
-	PushString(&st, WJB_VALUE, customer_id);
+	EtJsonbPushString(&st, WJB_KEY, "id");
+	EtJsonbPushString(&st, WJB_VALUE, customer_id);
 	if (num)
 	{
-		PushString(&st, WJB_KEY, "num");
+		EtJsonbPushString(&st, WJB_KEY, "num");
 		v.type = jbvNumeric;
 		v.val.numeric = DatumGetNumeric(DirectFunctionCall3(numeric_in,
 															CStringGetDatum(customer_id),

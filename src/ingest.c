@@ -117,24 +117,6 @@ GetText(HeapTuple tuple, TupleDesc desc, int attno)
  * Errors as jsonb: [{path, keyword, message}, ...]
  * ----------------------------------------------------------------
  */
-static void
-PushString(JsonbParseState **state, JsonbIteratorToken tok, const char *s)
-{
-	JsonbValue	v;
-
-	v.type = jbvString;
-	v.val.string.val = (char *) s;
-	v.val.string.len = strlen(s);
-	pushJsonbValue(state, tok, &v);
-}
-
-static void
-PushPair(JsonbParseState **state, const char *key, const char *value)
-{
-	PushString(state, WJB_KEY, key);
-	PushString(state, WJB_VALUE, value);
-}
-
 static Jsonb *
 ErrorsToJsonb(const EtErrorList *errors)
 {
@@ -146,20 +128,13 @@ ErrorsToJsonb(const EtErrorList *errors)
 	pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
 	for (i = 0; i < n; i++)
 	{
-		pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-		PushPair(&state, "path", errors->items[i].path);
-		PushPair(&state, "keyword", errors->items[i].keyword);
-		PushPair(&state, "message", errors->items[i].message);
-		pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+		EtJsonbPushError(&state, errors->items[i].path, errors->items[i].keyword,
+						 errors->items[i].message);
 	}
 	if (errors->count > n)
 	{
-		pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-		PushPair(&state, "path", "");
-		PushPair(&state, "keyword", "limits");
-		PushPair(&state, "message",
-				 psprintf("%d more errors not stored", errors->count - n));
-		pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+		EtJsonbPushError(&state, "", "limits",
+						 psprintf("%d more errors not stored", errors->count - n));
 	}
 	res = pushJsonbValue(&state, WJB_END_ARRAY, NULL);
 	return JsonbValueToJsonb(res);

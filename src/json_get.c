@@ -131,3 +131,28 @@ EtJsonArrayLength(const JsonbValue *obj, const char *key)
 		return 0;
 	return JbCount(&v);
 }
+
+void
+EtJsonbPushString(JsonbParseState **state, JsonbIteratorToken tok, const char *s)
+{
+	JsonbValue	v;
+
+	v.type = jbvString;
+	v.val.string.val = (char *) s;
+	v.val.string.len = strlen(s);
+	pushJsonbValue(state, tok, &v);
+}
+
+void
+EtJsonbPushError(JsonbParseState **state, const char *path, const char *keyword,
+				 const char *message)
+{
+	pushJsonbValue(state, WJB_BEGIN_OBJECT, NULL);
+	EtJsonbPushString(state, WJB_KEY, "path");
+	EtJsonbPushString(state, WJB_VALUE, path);
+	EtJsonbPushString(state, WJB_KEY, "keyword");
+	EtJsonbPushString(state, WJB_VALUE, keyword);
+	EtJsonbPushString(state, WJB_KEY, "message");
+	EtJsonbPushString(state, WJB_VALUE, message);
+	pushJsonbValue(state, WJB_END_OBJECT, NULL);
+}

@@ -43,34 +43,32 @@ enum
 	G_STATUS, G_DETAILS, G_LAST_EVENT
 };
 
-#define LWW(name, type, group) {name, type, ET_MERGE_LWW, group, NULL}
-
 static const EtProjColumn booking_columns[BO_NCOLUMNS] = {
 	{"source", ET_COL_TEXT, ET_MERGE_KEY},
 	{"tenant", ET_COL_TEXT, ET_MERGE_KEY},
 	{"booking_id", ET_COL_TEXT, ET_MERGE_KEY},
 	{"kind", ET_COL_TEXT, ET_MERGE_LWW, G_LAST_EVENT, NULL},
-	LWW("customer_id", ET_COL_TEXT, G_DETAILS),
+	ET_LWW("customer_id", ET_COL_TEXT, G_DETAILS),
 	{"status", ET_COL_TEXT, ET_MERGE_LWW, G_STATUS, "'booked'"},
-	LWW("status_at", ET_COL_TIMESTAMPTZ, G_STATUS),
-	LWW("status_event_id", ET_COL_TEXT, G_STATUS),
-	LWW("starts_at", ET_COL_TIMESTAMPTZ, G_DETAILS),
-	LWW("ends_at", ET_COL_TIMESTAMPTZ, G_DETAILS),
-	LWW("resource_id", ET_COL_TEXT, G_DETAILS),
-	LWW("resource_name", ET_COL_TEXT, G_DETAILS),
-	LWW("facility_id", ET_COL_TEXT, G_DETAILS),
-	LWW("facility_name", ET_COL_TEXT, G_DETAILS),
-	LWW("total_price", ET_COL_NUMERIC, G_DETAILS),
-	LWW("currency", ET_COL_TEXT, G_DETAILS),
-	LWW("player_count", ET_COL_INT4, G_DETAILS),
-	LWW("details_at", ET_COL_TIMESTAMPTZ, G_DETAILS),
-	LWW("details_event_id", ET_COL_TEXT, G_DETAILS),
+	ET_LWW("status_at", ET_COL_TIMESTAMPTZ, G_STATUS),
+	ET_LWW("status_event_id", ET_COL_TEXT, G_STATUS),
+	ET_LWW("starts_at", ET_COL_TIMESTAMPTZ, G_DETAILS),
+	ET_LWW("ends_at", ET_COL_TIMESTAMPTZ, G_DETAILS),
+	ET_LWW("resource_id", ET_COL_TEXT, G_DETAILS),
+	ET_LWW("resource_name", ET_COL_TEXT, G_DETAILS),
+	ET_LWW("facility_id", ET_COL_TEXT, G_DETAILS),
+	ET_LWW("facility_name", ET_COL_TEXT, G_DETAILS),
+	ET_LWW("total_price", ET_COL_NUMERIC, G_DETAILS),
+	ET_LWW("currency", ET_COL_TEXT, G_DETAILS),
+	ET_LWW("player_count", ET_COL_INT4, G_DETAILS),
+	ET_LWW("details_at", ET_COL_TIMESTAMPTZ, G_DETAILS),
+	ET_LWW("details_event_id", ET_COL_TEXT, G_DETAILS),
 	{"created_at", ET_COL_TIMESTAMPTZ, ET_MERGE_MIN},
 	{"updated_at", ET_COL_TIMESTAMPTZ, ET_MERGE_MAX},
 	{"cancelled_at", ET_COL_TIMESTAMPTZ, ET_MERGE_MAX},
-	LWW("last_event_at", ET_COL_TIMESTAMPTZ, G_LAST_EVENT),
-	LWW("last_event_type", ET_COL_EVENT_TYPE, G_LAST_EVENT),
-	LWW("last_event_id", ET_COL_TEXT, G_LAST_EVENT),
+	ET_LWW("last_event_at", ET_COL_TIMESTAMPTZ, G_LAST_EVENT),
+	ET_LWW("last_event_type", ET_COL_EVENT_TYPE, G_LAST_EVENT),
+	ET_LWW("last_event_id", ET_COL_TEXT, G_LAST_EVENT),
 };
 
 static const EtProjGroup booking_groups[] = {

@@ -45,27 +45,25 @@ enum
 	G_STATUS, G_PERSONAL, G_HOME_STUDIO, G_PRESENCE, G_LAST_EVENT
 };
 
-#define LWW(name, type, group) {name, type, ET_MERGE_LWW, group, NULL}
-
 static const EtProjColumn customer_columns[CU_NCOLUMNS] = {
 	{"source", ET_COL_TEXT, ET_MERGE_KEY},
 	{"tenant", ET_COL_TEXT, ET_MERGE_KEY},
 	{"customer_id", ET_COL_TEXT, ET_MERGE_KEY},
 	{"status", ET_COL_TEXT, ET_MERGE_LWW, G_STATUS, "'active'"},
-	LWW("status_at", ET_COL_TIMESTAMPTZ, G_STATUS),
-	LWW("status_event_id", ET_COL_TEXT, G_STATUS),
-	LWW("first_name", ET_COL_TEXT, G_PERSONAL),
-	LWW("last_name", ET_COL_TEXT, G_PERSONAL),
-	LWW("email", ET_COL_TEXT, G_PERSONAL),
-	LWW("phone", ET_COL_TEXT, G_PERSONAL),
-	LWW("city", ET_COL_TEXT, G_PERSONAL),
-	LWW("country", ET_COL_TEXT, G_PERSONAL),
-	LWW("date_of_birth", ET_COL_DATE, G_PERSONAL),
-	LWW("personal_at", ET_COL_TIMESTAMPTZ, G_PERSONAL),
-	LWW("personal_event_id", ET_COL_TEXT, G_PERSONAL),
-	LWW("home_studio_id", ET_COL_TEXT, G_HOME_STUDIO),
-	LWW("home_studio_at", ET_COL_TIMESTAMPTZ, G_HOME_STUDIO),
-	LWW("home_studio_event_id", ET_COL_TEXT, G_HOME_STUDIO),
+	ET_LWW("status_at", ET_COL_TIMESTAMPTZ, G_STATUS),
+	ET_LWW("status_event_id", ET_COL_TEXT, G_STATUS),
+	ET_LWW("first_name", ET_COL_TEXT, G_PERSONAL),
+	ET_LWW("last_name", ET_COL_TEXT, G_PERSONAL),
+	ET_LWW("email", ET_COL_TEXT, G_PERSONAL),
+	ET_LWW("phone", ET_COL_TEXT, G_PERSONAL),
+	ET_LWW("city", ET_COL_TEXT, G_PERSONAL),
+	ET_LWW("country", ET_COL_TEXT, G_PERSONAL),
+	ET_LWW("date_of_birth", ET_COL_DATE, G_PERSONAL),
+	ET_LWW("personal_at", ET_COL_TIMESTAMPTZ, G_PERSONAL),
+	ET_LWW("personal_event_id", ET_COL_TEXT, G_PERSONAL),
+	ET_LWW("home_studio_id", ET_COL_TEXT, G_HOME_STUDIO),
+	ET_LWW("home_studio_at", ET_COL_TIMESTAMPTZ, G_HOME_STUDIO),
+	ET_LWW("home_studio_event_id", ET_COL_TEXT, G_HOME_STUDIO),
 	{"created_at", ET_COL_TIMESTAMPTZ, ET_MERGE_MIN},
 	{"updated_at", ET_COL_TIMESTAMPTZ, ET_MERGE_MAX},
 	{"deleted_at", ET_COL_TIMESTAMPTZ, ET_MERGE_MAX},
@@ -73,11 +71,11 @@ static const EtProjColumn customer_columns[CU_NCOLUMNS] = {
 	{"last_checkout_at", ET_COL_TIMESTAMPTZ, ET_MERGE_MAX},
 	{"checkin_count", ET_COL_INT4, ET_MERGE_SUM},
 	{"checked_in", ET_COL_BOOL, ET_MERGE_LWW, G_PRESENCE, "false"},
-	LWW("presence_at", ET_COL_TIMESTAMPTZ, G_PRESENCE),
-	LWW("presence_event_id", ET_COL_TEXT, G_PRESENCE),
-	LWW("last_event_at", ET_COL_TIMESTAMPTZ, G_LAST_EVENT),
-	LWW("last_event_type", ET_COL_EVENT_TYPE, G_LAST_EVENT),
-	LWW("last_event_id", ET_COL_TEXT, G_LAST_EVENT),
+	ET_LWW("presence_at", ET_COL_TIMESTAMPTZ, G_PRESENCE),
+	ET_LWW("presence_event_id", ET_COL_TEXT, G_PRESENCE),
+	ET_LWW("last_event_at", ET_COL_TIMESTAMPTZ, G_LAST_EVENT),
+	ET_LWW("last_event_type", ET_COL_EVENT_TYPE, G_LAST_EVENT),
+	ET_LWW("last_event_id", ET_COL_TEXT, G_LAST_EVENT),
 };
 
 static const EtProjGroup customer_groups[] = {

@@ -71,6 +71,9 @@ typedef struct EtProjColumn
 	const char *insert_default; /* SQL expression when NULL on insert */
 } EtProjColumn;
 
+/* A last-writer-wins column of register group 'group' */
+#define ET_LWW(name, type, group) {name, type, ET_MERGE_LWW, group, NULL}
+
 typedef struct EtProjGroup
 {
 	int			at_col;			/* column holding the key's occurred_at */
