@@ -1204,6 +1204,91 @@ CompileLegacyDependencies(CompileState *cs, EtNode *node, const JsonbValue *obj,
  * where it is, used when the scan did not see it (a $ref into an unknown
  * keyword, which 2020-12 allows).
  */
+/*
+ * Split "required" into names that "properties" also lists (checked during
+ * the one walk over the instance's keys) and the rest (looked up).
+ */
+static void
+SplitRequired(CompileState *cs, EtNode *node)
+{
+	int			i;
+
+	node->required_rest = MemoryContextAlloc(cs->prog_cxt,
+											 sizeof(JsonbValue) * Max(node->nrequired, 1));
+	for (i = 0; i < node->nrequired; i++)
+	{
+		const JsonbValue *r = &node->required[i];
+		int			lo = 0,
+					hi = node->nproperties - 1;
+		bool		found = false;
+
+		while (lo <= hi)
+		{
+			int			mid = (lo + hi) / 2;
+			int			cmp = JbKeyCompare(node->properties[mid].key,
+										   node->properties[mid].keylen,
+										   r->val.string.val, r->val.string.len);
+
+			if (cmp == 0)
+			{
+				/* a name listed twice counts once */
+				if (!node->properties[mid].required)
+					node->nrequired_in_props++;
+				node->properties[mid].required = true;
+				found = true;
+				break;
+			}
+			if (cmp < 0)
+				lo = mid + 1;
+			else
+				hi = mid - 1;
+		}
+		if (!found)
+			node->required_rest[node->nrequired_rest++] = *r;
+	}
+}
+
+/* Set the keyword-group flags, "trivial" and "alias" of a complete node */
+static void
+SummariseNode(CompileState *cs, EtNode *node)
+{
+	SplitRequired(cs, node);
+	node->kw_value = node->has_const || node->nenum >= 0;
+	node->kw_string = node->min_length >= 0 || node->max_length >= 0 ||
+		node->pattern || node->format != ET_FORMAT_UNKNOWN;
+	node->kw_number = node->minimum || node->maximum || node->exclusive_minimum ||
+		node->exclusive_maximum || node->multiple_of;
+	node->kw_object = node->nproperties || node->npattern_properties ||
+		node->additional_properties || node->property_names ||
+		node->nrequired || node->ndependent_required || node->ndependent_schemas ||
+		node->min_properties >= 0 || node->max_properties >= 0;
+	node->kw_array = node->nprefix_items || node->items || node->contains ||
+		node->min_items >= 0 || node->max_items >= 0 || node->unique_items;
+	node->kw_inplace = node->ref || node->dynamic_ref || node->nall_of ||
+		node->nany_of || node->none_of || node->not || node->if_;
+	node->trivial = !(node->types || node->kw_value || node->kw_string ||
+					  node->kw_number || node->kw_object || node->kw_array ||
+					  node->kw_inplace || node->has_unevaluated);
+
+	/*
+	 * {"allOf": [S]} and nothing else: S in the same resource (so the
+	 * dynamic scope is the same) and not a boolean (whose error message
+	 * names the keyword) can stand in for the node.
+	 */
+	if (node->nall_of == 1 && !node->types && !node->kw_value &&
+		!node->kw_string && !node->kw_number && !node->kw_object &&
+		!node->kw_array && !node->has_unevaluated && !node->ref &&
+		!node->dynamic_ref && !node->nany_of && !node->none_of &&
+		!node->not && !node->if_ &&
+		!node->all_of[0]->is_boolean &&
+		node->all_of[0]->resource == node->resource)
+	{
+		EtNode	   *target = node->all_of[0];
+
+		node->alias = target->alias ? target->alias : target;
+	}
+}
+
 static EtNode *
 CompileNode(CompileState *cs, const JsonbValue *v, ResInfo *res,
 			const char *pointer)
@@ -1314,21 +1399,7 @@ CompileNode(CompileState *cs, const JsonbValue *v, ResInfo *res,
 		node->format = EtFormatLookup(kv.val.string.val, kv.val.string.len);
 	}
 
-	node->trivial = !(node->ref || node->dynamic_ref || node->all_of || node->any_of ||
-					  node->one_of || node->not || node->if_ || node->nproperties ||
-					  node->npattern_properties || node->additional_properties ||
-					  node->property_names || node->unevaluated_properties ||
-					  node->ndependent_schemas || node->nprefix_items || node->items ||
-					  node->contains || node->unevaluated_items || node->types ||
-					  node->has_const || node->nenum >= 0 || node->minimum ||
-					  node->maximum || node->exclusive_minimum ||
-					  node->exclusive_maximum || node->multiple_of ||
-					  node->min_length >= 0 || node->max_length >= 0 || node->pattern ||
-					  node->min_items >= 0 || node->max_items >= 0 || node->unique_items ||
-					  node->min_properties >= 0 || node->max_properties >= 0 ||
-					  node->nrequired || node->ndependent_required ||
-					  node->ndependent_schemas ||
-					  node->format != ET_FORMAT_UNKNOWN);
+	SummariseNode(cs, node);
 	return node;
 }
 

@@ -299,9 +299,28 @@ NumCmp(Numeric a, Numeric b)
 											 NumericGetDatum(b)));
 }
 
+/*
+ * "integer" accepts 1.0 as well as 1, which numeric_min_scale() decides.
+ * Most integers are stored with display scale 0 though, and that is known
+ * from the numeric's header word without a function call: the on-disk
+ * layout (numeric.c: NUMERIC_SHORT flag 0x8000 with the scale in bits
+ * 7-12, else the scale in the low 14 bits of n_sign_dscale) is fixed,
+ * since pg_upgrade keeps numeric data as it is.
+ */
 static inline bool
 NumIsIntegral(Numeric n)
 {
+	uint16		header = *(uint16 *) VARDATA_ANY(n);
+	int			dscale;
+
+	if ((header & 0xC000) == 0x8000)	/* short format */
+		dscale = (header & 0x1F80) >> 7;
+	else if ((header & 0xC000) == 0xC000)	/* NaN, Infinity: not in jsonb */
+		dscale = -1;
+	else
+		dscale = header & 0x3FFF;
+	if (dscale == 0)
+		return true;
 	return DatumGetInt32(DirectFunctionCall1(numeric_min_scale,
 											 NumericGetDatum(n))) == 0;
 }
@@ -665,17 +684,32 @@ EvalObject(EvalState *st, EtNode *node, const JsonbValue *inst, Annot *ann)
 			   node->max_properties, count);
 		FAIL();
 	}
-	for (i = 0; i < node->nrequired; i++)
-	{
-		JsonbValue *r = &node->required[i];
-
-		if (!JbObjectGet(inst, r->val.string.val, r->val.string.len, &v))
+	/*
+	 * "required": when errors are collected, every name is looked up here,
+	 * so they are reported first and in schema order.  For a bare verdict,
+	 * names that "properties" also lists are counted during the key walk
+	 * below instead, and only the others are looked up.
+	 */
+	if (st->collect)
+		for (i = 0; i < node->nrequired; i++)
 		{
-			REPORT(st, "required", "missing required property \"%.*s\"",
-				   r->val.string.len, r->val.string.val);
-			FAIL();
+			JsonbValue *r = &node->required[i];
+
+			if (!JbObjectGet(inst, r->val.string.val, r->val.string.len, &v))
+			{
+				REPORT(st, "required", "missing required property \"%.*s\"",
+					   r->val.string.len, r->val.string.val);
+				FAIL();
+			}
 		}
-	}
+	else
+		for (i = 0; i < node->nrequired_rest; i++)
+		{
+			JsonbValue *r = &node->required_rest[i];
+
+			if (!JbObjectGet(inst, r->val.string.val, r->val.string.len, &v))
+				return false;
+		}
 	for (i = 0; i < node->ndependent_required; i++)
 	{
 		EtDependentRequired *d = &node->dependent_required[i];
@@ -705,6 +739,7 @@ EvalObject(EvalState *st, EtNode *node, const JsonbValue *inst, Annot *ann)
 		JsonbValue	key,
 					val;
 		int			pi = 0;
+		int			required_seen = 0;
 
 		JbIterInit(&it, inst);
 		while (JbObjectNext(&it, &key, &val))
@@ -725,6 +760,7 @@ EvalObject(EvalState *st, EtNode *node, const JsonbValue *inst, Annot *ann)
 							 key.val.string.val, key.val.string.len) == 0)
 			{
 				matched = true;
+				required_seen += node->properties[pi].required;
 				AnnotSet(ann, k);
 				if (!EvalChild(st, node->properties[pi].node, &val, NULL,
 							   "properties", "this property"))
@@ -771,6 +807,8 @@ EvalObject(EvalState *st, EtNode *node, const JsonbValue *inst, Annot *ann)
 			}
 			PopPath(st);
 		}
+		if (!st->collect && required_seen < node->nrequired_in_props)
+			return false;
 	}
 	for (i = 0; i < node->ndependent_schemas; i++)
 	{
@@ -951,6 +989,8 @@ EvalNode(EvalState *st, EtNode *node, const JsonbValue *inst, Annot *ann)
 	Annot	   *my = ann;
 	int			i;
 
+	if (node->alias)
+		node = node->alias;
 	if (node->is_boolean)
 	{
 		if (!node->boolean_value)
@@ -1003,12 +1043,14 @@ EvalNode(EvalState *st, EtNode *node, const JsonbValue *inst, Annot *ann)
 		REPORT(st, "type", "expected %s, got %s", TypeListText(node->types), TypeName(inst));
 		FAIL();
 	}
-	if (node->has_const && !JbEqual(&node->const_value, inst))
+	if (!node->kw_value)
+		;						/* no const, no enum */
+	else if (node->has_const && !JbEqual(&node->const_value, inst))
 	{
 		REPORT(st, "const", "value must be %s", ValueText(&node->const_value));
 		FAIL();
 	}
-	if (node->nenum >= 0)
+	if (node->kw_value && node->nenum >= 0)
 	{
 		for (i = 0; i < node->nenum; i++)
 			if (JbEqual(&node->enum_values[i], inst))
@@ -1036,25 +1078,28 @@ EvalNode(EvalState *st, EtNode *node, const JsonbValue *inst, Annot *ann)
 	switch (inst->type)
 	{
 		case jbvString:
-			if (!EvalString(st, node, inst))
+			if (node->kw_string && !EvalString(st, node, inst))
 				FAIL();
 			break;
 		case jbvNumeric:
-			if (!EvalNumber(st, node, inst))
+			if (node->kw_number && !EvalNumber(st, node, inst))
 				FAIL();
 			break;
 		case jbvBinary:
 			if (JbIsObject(inst))
 			{
-				if (!EvalObject(st, node, inst, my))
+				if (node->kw_object && !EvalObject(st, node, inst, my))
 					FAIL();
 			}
-			else if (!EvalArray(st, node, inst, my))
+			else if (node->kw_array && !EvalArray(st, node, inst, my))
 				FAIL();
 			break;
 		default:
 			break;
 	}
+
+	if (!node->kw_inplace)
+		goto unevaluated;
 
 	/* in-place applicators */
 	if (node->ref && !EvalChild(st, node->ref, inst, my, "$ref", "this value"))
@@ -1139,6 +1184,9 @@ EvalNode(EvalState *st, EtNode *node, const JsonbValue *inst, Annot *ann)
 	}
 
 	/* unevaluated*: last, once every other keyword has had its say */
+unevaluated:
+	if (!node->has_unevaluated)
+		goto done;
 	if (node->unevaluated_properties && JbIsObject(inst))
 	{
 		JbIter		it;

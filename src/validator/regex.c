@@ -80,6 +80,7 @@
 #include "utils/memutils.h"
 
 #include "regex.h"
+#include "regex_simple.h"
 #include "ucd.h"
 
 #define MAX_CP			0x10FFFF
@@ -105,6 +106,7 @@ struct EtRegex
 	bool		anchor_end;
 	/* ET_RE_ARE */
 	regex_t		re;
+	EtSimpleRegex *simple;		/* decides ASCII input without the ARE, or NULL */
 #if PG_VERSION_NUM < 160000
 	MemoryContextCallback free_cb;	/* pg_regfree when mcxt goes away */
 #endif
@@ -1758,6 +1760,8 @@ EtRegexCompile(const char *pattern, int len, MemoryContext mcxt, char **errmsg)
 					C_COLLATION_OID);
 #endif
 	XlatFree(&x);
+	if (rc == REG_OKAY)
+		re->simple = EtSimpleRegexCompile(pattern, len, mcxt);
 	if (rc != REG_OKAY)
 	{
 		char		buf[256];
@@ -1817,6 +1821,14 @@ EtRegexMatch(EtRegex *re, const char *str, int len)
 
 	if (re->kind == ET_RE_LITERAL)
 		return LiteralMatch(re, str, len);
+	if (re->simple)
+	{
+		bool		decided;
+		bool		matched = EtSimpleRegexMatch(re->simple, str, len, &decided);
+
+		if (decided)
+			return matched;
+	}
 
 	/* a string of len bytes has at most len characters */
 	if (len > MATCH_STACK_WCHARS)

@@ -52,6 +52,7 @@ typedef struct EtPropEntry
 	const char *key;			/* points into the program's schema copy */
 	int			keylen;
 	EtNode	   *node;
+	bool		required;		/* "properties" entry also named in "required" */
 } EtPropEntry;
 
 typedef struct EtPatternEntry
@@ -90,6 +91,23 @@ struct EtNode
 
 	uint8		types;			/* ET_T_* mask; 0 = no "type" keyword */
 
+	/*
+	 * Which keyword groups are present (set by compile.c once the node is
+	 * complete), so evaluation tests one flag instead of every field.
+	 */
+	bool		kw_value;		/* const, enum */
+	bool		kw_string;		/* minLength, maxLength, pattern, format */
+	bool		kw_number;		/* minimum ... multipleOf */
+	bool		kw_object;		/* properties ... min/maxProperties */
+	bool		kw_array;		/* prefixItems ... uniqueItems */
+	bool		kw_inplace;		/* $ref, $dynamicRef, allOf, anyOf, oneOf, not, if */
+
+	/*
+	 * A node whose only keyword is "allOf" with one schema (a common
+	 * wrapper) evaluates as that schema: one node visit instead of two.
+	 */
+	EtNode	   *alias;
+
 	/* in-place applicators */
 	EtNode	   *ref;
 	EtNode	   *dynamic_ref;	/* initial target of $dynamicRef */
@@ -121,6 +139,10 @@ struct EtNode
 	EtNode	   *unevaluated_properties;
 	int			nrequired;
 	JsonbValue *required;		/* strings, in schema order */
+	/* the same split for the key walk of boolean validation: */
+	int			nrequired_in_props; /* properties entries marked required */
+	int			nrequired_rest; /* required names not in "properties" */
+	JsonbValue *required_rest;
 	int			ndependent_required;
 	EtDependentRequired *dependent_required;
 	int			ndependent_schemas;
