@@ -72,6 +72,7 @@ typedef struct EvalState
 	int			scopecap;
 	EtResource **scope;
 	int			depth;			/* in-place nesting at the current location */
+	int			nesting;		/* EvalNode frames on the C stack */
 	bool		format_assert;	/* assert every format (program or GUC) */
 } EvalState;
 
@@ -566,6 +567,25 @@ EvalChild(EvalState *st, EtNode *child, const JsonbValue *inst, Annot *ann,
 }
 
 /*
+ * Evaluate the value of property 'key' under 'child'.  The instance path
+ * grows only when there is something to evaluate: most keys of a document
+ * meet a trivial or no schema at all.
+ */
+static inline bool
+EvalProperty(EvalState *st, EtNode *child, const JsonbValue *key,
+			 const JsonbValue *val, const char *keyword, const char *what)
+{
+	bool		ok;
+
+	if (child->trivial)
+		return true;
+	PushKey(st, key->val.string.val, key->val.string.len);
+	ok = EvalChild(st, child, val, NULL, keyword, what);
+	PopPath(st);
+	return ok;
+}
+
+/*
  * EvalChild's "what" for a property: formatted only when it can be
  * reported, so boolean validation does not psprintf once per property.
  */
@@ -747,28 +767,21 @@ EvalObject(EvalState *st, EtNode *node, const JsonbValue *inst, Annot *ann)
 			bool		matched = false;
 			int			k = it.i - 1;
 			int			p;
-
-			PushKey(st, key.val.string.val, key.val.string.len);
+			int			cmp = 1;
 
 			/* merge join: both sides are in JSONB key order */
 			while (pi < node->nproperties &&
-				   JbKeyCompare(node->properties[pi].key, node->properties[pi].keylen,
-								key.val.string.val, key.val.string.len) < 0)
+				   (cmp = JbKeyCompare(node->properties[pi].key, node->properties[pi].keylen,
+									   key.val.string.val, key.val.string.len)) < 0)
 				pi++;
-			if (pi < node->nproperties &&
-				JbKeyCompare(node->properties[pi].key, node->properties[pi].keylen,
-							 key.val.string.val, key.val.string.len) == 0)
+			if (pi < node->nproperties && cmp == 0)
 			{
 				matched = true;
 				required_seen += node->properties[pi].required;
 				AnnotSet(ann, k);
-				if (!EvalChild(st, node->properties[pi].node, &val, NULL,
-							   "properties", "this property"))
-				{
-					PopPath(st);
+				if (!EvalProperty(st, node->properties[pi].node, &key, &val,
+								  "properties", "this property"))
 					FAIL();
-					PushKey(st, key.val.string.val, key.val.string.len);
-				}
 			}
 			for (p = 0; p < node->npattern_properties; p++)
 			{
@@ -778,34 +791,28 @@ EvalObject(EvalState *st, EtNode *node, const JsonbValue *inst, Annot *ann)
 					continue;
 				matched = true;
 				AnnotSet(ann, k);
-				if (!EvalChild(st, pe->node, &val, NULL, "patternProperties",
-							   "this property"))
-				{
-					PopPath(st);
+				if (!EvalProperty(st, pe->node, &key, &val, "patternProperties",
+								  "this property"))
 					FAIL();
-					PushKey(st, key.val.string.val, key.val.string.len);
-				}
 			}
 			if (!matched && node->additional_properties)
 			{
 				AnnotSet(ann, k);
-				if (!EvalChild(st, node->additional_properties, &val, NULL,
-							   "additionalProperties", PropertyWhat(st, &key)))
-				{
-					PopPath(st);
+				if (!EvalProperty(st, node->additional_properties, &key, &val,
+								  "additionalProperties", PropertyWhat(st, &key)))
 					FAIL();
-					PushKey(st, key.val.string.val, key.val.string.len);
-				}
 			}
-			if (node->property_names &&
-				!EvalChild(st, node->property_names, &key, NULL, "propertyNames",
-						   "this property name"))
+			if (node->property_names)
 			{
-				PopPath(st);
-				FAIL();
+				bool		ok;
+
 				PushKey(st, key.val.string.val, key.val.string.len);
+				ok = EvalChild(st, node->property_names, &key, NULL, "propertyNames",
+							   "this property name");
+				PopPath(st);
+				if (!ok)
+					FAIL();
 			}
-			PopPath(st);
 		}
 		if (!st->collect && required_seen < node->nrequired_in_props)
 			return false;
@@ -1012,7 +1019,9 @@ EvalNode(EvalState *st, EtNode *node, const JsonbValue *inst, Annot *ann)
 				 errmsg("JSON Schema evaluation recursed more than %d times without descending into the instance",
 						ET_MAX_EVAL_DEPTH),
 				 errhint("The schema probably has a $ref cycle that never consumes any part of the instance.")));
-	check_stack_depth();
+	/* every 8th frame is enough: a few kB of stack between checks */
+	if ((++st->nesting & 7) == 0)
+		check_stack_depth();
 
 	if (node->resource &&
 		(st->scopelen == 0 || st->scope[st->scopelen - 1] != node->resource))
@@ -1244,6 +1253,7 @@ done:
 	if (pushed)
 		st->scopelen--;
 	st->depth--;
+	st->nesting--;
 	return valid;
 }
 

@@ -540,6 +540,47 @@ CheckLabel(const pg_wchar *l, int n, bool idn, bool nfc, pg_wchar *ulabel,
 }
 
 /*
+ * The common case, an all-ASCII name with no A-label ("xn--"): plain LDH
+ * rules decide it without Unicode property lookups, and such a name can
+ * never be a Bidi domain.  Returns 1 (valid), 0 (invalid) or -1 (not this
+ * case: ask the full check).
+ */
+static int
+AsciiLdhHostname(const pg_wchar *w, int n, bool idn)
+{
+	int			start = 0;
+	int			total = 0;
+	int			i;
+
+	for (i = 0; i < n; i++)
+		if (w[i] >= 0x80)
+			return -1;
+	for (i = 0; i <= n; i++)
+	{
+		int			len;
+		const pg_wchar *l;
+
+		if (i < n && w[i] != '.')
+			continue;
+		l = w + start;
+		len = i - start;
+		if (len >= 4 && (l[0] | 0x20) == 'x' && (l[1] | 0x20) == 'n' &&
+			l[2] == '-' && l[3] == '-')
+			return -1;			/* an A-label: decode it the long way */
+		if (len == 0 || len > 63 || l[0] == '-' || l[len - 1] == '-')
+			return 0;
+		if (idn && len >= 4 && l[2] == '-' && l[3] == '-')
+			return 0;
+		total += len + (start > 0 ? 1 : 0);
+		start = i + 1;
+	}
+	for (i = 0; i < n; i++)
+		if (w[i] != '.' && !IsLdh(w[i]))
+			return 0;
+	return total <= 253 ? 1 : 0;
+}
+
+/*
  * nfc: require U-labels in NFC.  The hostname formats do (RFC 5891); the
  * idn-email domain does not, as the JSON Schema test suite expects.
  */
@@ -559,6 +600,12 @@ EtHostnameW(const pg_wchar *w, int n, bool idn, bool nfc)
 
 	if (n == 0)
 		return false;
+	{
+		int			quick = AsciiLdhHostname(w, n, idn);
+
+		if (quick >= 0)
+			return quick == 1;
+	}
 	/* generous upper bounds: every label decodes to <= MAX_LABEL_CPS */
 	ulabels = palloc(sizeof(pg_wchar) * (n + 1) * 2 + sizeof(pg_wchar) * MAX_LABEL_CPS);
 	ustart = palloc(sizeof(int) * (n + 1));

@@ -17,6 +17,43 @@
 
 #include "utils/jsonb.h"
 
+/*
+ * Fill *v from child 'index' of 'jc', whose data starts at base + offset
+ * and ends at base + end (the caller knows both while iterating, which
+ * spares getJsonbLength() its walk back to the last stored offset).
+ */
+static pg_attribute_always_inline void
+JbFillKnown(JsonbContainer *jc, int index, char *base, uint32 offset,
+			uint32 end, JsonbValue *v)
+{
+	JEntry		entry = jc->children[index];
+
+	if (JBE_ISSTRING(entry))
+	{
+		v->type = jbvString;
+		v->val.string.val = base + offset;
+		v->val.string.len = end - offset;
+	}
+	else if (JBE_ISNUMERIC(entry))
+	{
+		v->type = jbvNumeric;
+		v->val.numeric = (Numeric) (base + INTALIGN(offset));
+	}
+	else if (JBE_ISCONTAINER(entry))
+	{
+		v->type = jbvBinary;
+		v->val.binary.data = (JsonbContainer *) (base + INTALIGN(offset));
+		v->val.binary.len = end - INTALIGN(offset);
+	}
+	else if (JBE_ISNULL(entry))
+		v->type = jbvNull;
+	else
+	{
+		v->type = jbvBool;
+		v->val.boolean = JBE_ISBOOL_TRUE(entry);
+	}
+}
+
 /* Fill *v from child 'index' of 'jc', whose data starts at base + offset. */
 static inline void
 JbFill(JsonbContainer *jc, int index, char *base, uint32 offset, JsonbValue *v)
@@ -138,30 +175,39 @@ JbIterInit(JbIter *it, const JsonbValue *container)
 	}
 }
 
-static inline bool
+static pg_attribute_always_inline bool
 JbObjectNext(JbIter *it, JsonbValue *key, JsonbValue *val)
 {
 	int			i = it->i;
+	uint32		kend,
+				vend;
 
 	if (i >= it->count)
 		return false;
-	JbFill(it->jc, i, it->base, it->koff, key);
-	JbFill(it->jc, it->count + i, it->base, it->voff, val);
-	it->koff = JbAdvance(it->jc, i, it->koff);
-	it->voff = JbAdvance(it->jc, it->count + i, it->voff);
+	kend = JbAdvance(it->jc, i, it->koff);
+	vend = JbAdvance(it->jc, it->count + i, it->voff);
+	/* object keys are always strings */
+	key->type = jbvString;
+	key->val.string.val = it->base + it->koff;
+	key->val.string.len = kend - it->koff;
+	JbFillKnown(it->jc, it->count + i, it->base, it->voff, vend, val);
+	it->koff = kend;
+	it->voff = vend;
 	it->i++;
 	return true;
 }
 
-static inline bool
+static pg_attribute_always_inline bool
 JbArrayNext(JbIter *it, JsonbValue *elem)
 {
 	int			i = it->i;
+	uint32		end;
 
 	if (i >= it->count)
 		return false;
-	JbFill(it->jc, i, it->base, it->voff, elem);
-	it->voff = JbAdvance(it->jc, i, it->voff);
+	end = JbAdvance(it->jc, i, it->voff);
+	JbFillKnown(it->jc, i, it->base, it->voff, end, elem);
+	it->voff = end;
 	it->i++;
 	return true;
 }
@@ -178,9 +224,15 @@ JbObjectGet(const JsonbValue *obj, const char *key, int keylen, JsonbValue *out)
 static inline int
 JbKeyCompare(const char *a, int alen, const char *b, int blen)
 {
+	int			i;
+
 	if (alen != blen)
 		return alen < blen ? -1 : 1;
-	return memcmp(a, b, alen);
+	/* keys are short: a loop beats a call to memcmp */
+	for (i = 0; i < alen; i++)
+		if (a[i] != b[i])
+			return (unsigned char) a[i] < (unsigned char) b[i] ? -1 : 1;
+	return 0;
 }
 
 #endif							/* ET_JSONB_ACCESS_H */
