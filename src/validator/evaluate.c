@@ -566,6 +566,33 @@ EvalChild(EvalState *st, EtNode *child, const JsonbValue *inst, Annot *ann,
 	return EvalNode(st, child, inst, ann);
 }
 
+static bool EvalString(EvalState *st, EtNode *node, const JsonbValue *inst);
+static bool EvalNumber(EvalState *st, EtNode *node, const JsonbValue *inst);
+
+/*
+ * Most subschemas of an event schema are leaves such as {"type": "string",
+ * "format": "date-time"}.  When only a verdict is wanted, a leaf needs no
+ * node visit, no instance path and no dynamic scope: decide it here.
+ * Returns false if 'node' is not such a leaf.
+ */
+static pg_attribute_always_inline bool
+LeafVerdict(EvalState *st, EtNode *node, const JsonbValue *inst, bool *ok)
+{
+	if (node->alias)
+		node = node->alias;
+	if (node->is_boolean || !node->leaf)
+		return false;
+	if (node->types && !TypeMatches(node->types, inst))
+		*ok = false;
+	else if (inst->type == jbvString && node->kw_string)
+		*ok = EvalString(st, node, inst);
+	else if (inst->type == jbvNumeric && node->kw_number)
+		*ok = EvalNumber(st, node, inst);
+	else
+		*ok = true;
+	return true;
+}
+
 /*
  * Evaluate the value of property 'key' under 'child'.  The instance path
  * grows only when there is something to evaluate: most keys of a document
@@ -579,6 +606,8 @@ EvalProperty(EvalState *st, EtNode *child, const JsonbValue *key,
 
 	if (child->trivial)
 		return true;
+	if (!st->collect && LeafVerdict(st, child, val, &ok))
+		return ok;
 	PushKey(st, key->val.string.val, key->val.string.len);
 	ok = EvalChild(st, child, val, NULL, keyword, what);
 	PopPath(st);
@@ -884,6 +913,17 @@ EvalArray(EvalState *st, EtNode *node, const JsonbValue *inst, Annot *ann)
 				break;
 			AnnotSet(ann, i);
 			CHECK_FOR_INTERRUPTS();
+			if (!st->collect)
+			{
+				bool		ok;
+
+				if (LeafVerdict(st, child, &elem, &ok))
+				{
+					if (!ok)
+						return false;
+					continue;
+				}
+			}
 			PushIndex(st, i);
 			if (!EvalChild(st, child, &elem, NULL, kw, "this item"))
 			{
