@@ -59,6 +59,10 @@ src/catalog_data.c: tools/gen_catalog.py $(SCHEMA_FILES)
 
 src/catalog.o src/catalog_data.o: src/catalog.h
 
+# PGXS tracks no header dependencies: rebuild every object when any of our
+# headers changes (inline functions live in them), rather than link stale code.
+$(OBJS): $(wildcard $(srcdir)/src/*.h $(srcdir)/src/validator/*.h $(srcdir)/src/projections/*.h)
+
 $(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS)
 	cat $(SQL_PARTS) > $@
 

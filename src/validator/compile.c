@@ -1266,7 +1266,7 @@ SummariseNode(CompileState *cs, EtNode *node)
 		node->min_items >= 0 || node->max_items >= 0 || node->unique_items;
 	node->kw_inplace = node->ref || node->dynamic_ref || node->nall_of ||
 		node->nany_of || node->none_of || node->not || node->if_;
-	node->leaf = !(node->kw_value || node->kw_object || node->kw_array ||
+	node->leaf = !(node->kw_object || node->kw_array ||
 				   node->kw_inplace || node->has_unevaluated);
 	node->trivial = !(node->types || node->kw_value || node->kw_string ||
 					  node->kw_number || node->kw_object || node->kw_array ||

@@ -566,6 +566,22 @@ EvalChild(EvalState *st, EtNode *child, const JsonbValue *inst, Annot *ann,
 	return EvalNode(st, child, inst, ann);
 }
 
+/* const and enum, for a verdict only */
+static inline bool
+ValueAllowed(EtNode *node, const JsonbValue *inst)
+{
+	int			i;
+
+	if (node->has_const && !JbEqual(&node->const_value, inst))
+		return false;
+	if (node->nenum < 0)
+		return true;
+	for (i = 0; i < node->nenum; i++)
+		if (JbEqual(&node->enum_values[i], inst))
+			return true;
+	return false;
+}
+
 static bool EvalString(EvalState *st, EtNode *node, const JsonbValue *inst);
 static bool EvalNumber(EvalState *st, EtNode *node, const JsonbValue *inst);
 
@@ -583,6 +599,8 @@ LeafVerdict(EvalState *st, EtNode *node, const JsonbValue *inst, bool *ok)
 	if (node->is_boolean || !node->leaf)
 		return false;
 	if (node->types && !TypeMatches(node->types, inst))
+		*ok = false;
+	else if (node->kw_value && !ValueAllowed(node, inst))
 		*ok = false;
 	else if (inst->type == jbvString && node->kw_string)
 		*ok = EvalString(st, node, inst);

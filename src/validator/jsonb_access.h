@@ -15,6 +15,7 @@
 #ifndef ET_JSONB_ACCESS_H
 #define ET_JSONB_ACCESS_H
 
+#include "port/pg_bswap.h"
 #include "utils/jsonb.h"
 
 /*
@@ -228,8 +229,29 @@ JbKeyCompare(const char *a, int alen, const char *b, int blen)
 
 	if (alen != blen)
 		return alen < blen ? -1 : 1;
-	/* keys are short: a loop beats a call to memcmp */
-	for (i = 0; i < alen; i++)
+
+	/*
+	 * Keys are short and usually equal: compare eight bytes at a time
+	 * inline rather than call memcmp; a differing word is compared in byte
+	 * order.
+	 */
+	for (i = 0; i + 8 <= alen; i += 8)
+	{
+		uint64		x,
+					y;
+
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (x != y)
+		{
+#ifndef WORDS_BIGENDIAN
+			x = pg_bswap64(x);
+			y = pg_bswap64(y);
+#endif
+			return x < y ? -1 : 1;
+		}
+	}
+	for (; i < alen; i++)
 		if (a[i] != b[i])
 			return (unsigned char) a[i] < (unsigned char) b[i] ? -1 : 1;
 	return 0;

@@ -48,6 +48,7 @@ struct EtSimpleRegex
 	uint64		loop;			/* items that may repeat */
 	uint64		skip;			/* items that may be skipped */
 	uint64		final;			/* the bit of the last item (or of state 0) */
+	int			skip_run;		/* longest run of consecutive skippable items */
 	bool		anchor_start;
 	bool		anchor_end;
 };
@@ -377,6 +378,15 @@ EtSimpleRegexCompile(const char *pattern, int len, MemoryContext mcxt)
 	}
 	re.final = UINT64CONST(1) << nitems;
 	{
+		int			run = 0;
+
+		for (i = 1; i <= nitems; i++)
+		{
+			run = (re.skip & (UINT64CONST(1) << i)) ? run + 1 : 0;
+			re.skip_run = Max(re.skip_run, run);
+		}
+	}
+	{
 		EtSimpleRegex *copy = MemoryContextAlloc(mcxt, sizeof(EtSimpleRegex));
 
 		memcpy(copy, &re, sizeof(re));
@@ -384,29 +394,35 @@ EtSimpleRegexCompile(const char *pattern, int len, MemoryContext mcxt)
 	}
 }
 
-/* Follow skippable items: state j-1 active and item j optional => j active */
+/*
+ * Follow skippable items: state j-1 active and item j optional => j
+ * active.  A run of r consecutive optional items needs r steps.
+ */
 static inline uint64
-Closure(uint64 d, uint64 skip)
+Closure(uint64 d, uint64 skip, int run)
 {
-	for (;;)
-	{
-		uint64		next = d | ((d << 1) & skip);
+	int			i;
 
-		if (next == d)
-			return d;
-		d = next;
-	}
+	for (i = 0; i < run; i++)
+		d |= (d << 1) & skip;
+	return d;
 }
 
 bool
 EtSimpleRegexMatch(const EtSimpleRegex *re, const char *str, int len,
-				   bool *decided)
+					bool *decided)
 {
-	uint64		d = Closure(1, re->skip);
+	const uint64 skip = re->skip;
+	const uint64 loop = re->loop;
+	const uint64 final = re->final;
+	const int	run = re->skip_run;
+	const uint64 restart = re->anchor_start ? 0 : 1;
+	const bool	anchor_end = re->anchor_end;
+	uint64		d = Closure(1, skip, run);
 	int			i;
 
 	*decided = true;
-	if (!re->anchor_end && (d & re->final))
+	if (!anchor_end && (d & final))
 		return true;
 	for (i = 0; i < len; i++)
 	{
@@ -417,14 +433,18 @@ EtSimpleRegexMatch(const EtSimpleRegex *re, const char *str, int len,
 			*decided = false;
 			return false;
 		}
-		d = ((d << 1) | (d & re->loop)) & re->accept[c];
-		if (!re->anchor_start)
-			d |= 1;
-		else if (d == 0)
+		d = (((d << 1) | (d & loop)) & re->accept[c]) | restart;
+		if (d == 0)
 			return false;		/* anchored and dead: no later byte helps */
-		d = Closure(d, re->skip);
-		if (!re->anchor_end && (d & re->final))
-			return true;
+		if (run == 1)
+			d |= (d << 1) & skip;
+		else if (run > 1)
+			d = Closure(d, skip, run);
+		if (d & final)
+		{
+			if (!anchor_end)
+				return true;
+		}
 	}
-	return (d & re->final) != 0;
+	return (d & final) != 0;
 }

@@ -101,7 +101,7 @@ struct EtNode
 	bool		kw_object;		/* properties ... min/maxProperties */
 	bool		kw_array;		/* prefixItems ... uniqueItems */
 	bool		kw_inplace;		/* $ref, $dynamicRef, allOf, anyOf, oneOf, not, if */
-	bool		leaf;			/* only type and string / number keywords */
+	bool		leaf;			/* only type, const, enum, string / number keywords */
 
 	/*
 	 * A node whose only keyword is "allOf" with one schema (a common
