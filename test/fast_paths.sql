@@ -1,0 +1,179 @@
+-- The validator's fast paths against the general ones they stand in for:
+-- the bit-parallel matcher for simple patterns (src/validator/regex_simple.c)
+-- against PostgreSQL's regex engine, the ASCII host-name shortcut, the
+-- display-scale test for "integer", the leaf verdicts and the "required"
+-- count of boolean validation against error collection.  Each would fail
+-- if its fast path answered differently from the slow one.
+BEGIN;
+CREATE EXTENSION IF NOT EXISTS pgtap;
+CREATE EXTENSION IF NOT EXISTS event_types;
+SET client_min_messages = warning;
+\i test/generated/fixtures.sql
+
+SELECT plan(15);
+
+-- ------------------------------------------------------------------
+-- Simple patterns: differential test against the ~ operator.  For ASCII
+-- subjects without line breaks, ECMA-262 and PostgreSQL's ARE agree on
+-- this subset (literals, ., classes, \d \w \s, quantifiers, ^ $).
+-- ------------------------------------------------------------------
+SELECT setseed(0.42);
+CREATE TEMP TABLE atoms (a text);
+INSERT INTO atoms VALUES ('a'), ('b'), ('x'), ('[a-c]'), ('[^b]'), ('[ab1]'),
+	('\d'), ('\w'), ('\s'), ('.'), ('[A-Z0-9_]'), ('\.'), ('-');
+CREATE TEMP TABLE quants (q text);
+INSERT INTO quants VALUES (''), (''), (''), ('*'), ('+'), ('?'), ('{2}'),
+	('{1,3}'), ('{2,}'), ('{0,2}'), ('*?'), ('+?');
+CREATE TEMP TABLE patterns AS
+SELECT i,
+	   (CASE WHEN random() < 0.5 THEN '^' ELSE '' END) ||
+	   (SELECT string_agg(a || q, '')
+		  FROM generate_series(1, 1 + (random() * 4)::int + i * 0) g,
+			   LATERAL (SELECT a FROM atoms ORDER BY random() + g * 0 LIMIT 1) x,
+			   LATERAL (SELECT q FROM quants ORDER BY random() + g * 0 LIMIT 1) y) ||
+	   (CASE WHEN random() < 0.5 THEN '$' ELSE '' END) AS p
+FROM generate_series(1, 300) i;
+CREATE TEMP TABLE subjects AS
+SELECT j, (SELECT string_agg(substr('abcx1 .-_A', 1 + (random() * 9)::int, 1), '')
+			 FROM generate_series(0, (random() * 7)::int + j * 0)) AS s
+FROM generate_series(1, 40) j;
+UPDATE subjects SET s = '' WHERE j = 1;
+
+CREATE TEMP TABLE verdicts AS
+SELECT p, coalesce(s, '') AS s,
+	   event_types.jsonb_matches_schema(jsonb_build_object('pattern', p),
+										to_jsonb(coalesce(s, ''))) AS ours,
+	   coalesce(s, '') ~ p AS are
+FROM patterns, subjects;
+
+SELECT is((SELECT count(*) FROM verdicts WHERE ours IS DISTINCT FROM are), 0::bigint,
+		  '12,000 random simple patterns x subjects: same verdict as PostgreSQL''s regex engine');
+SELECT ok((SELECT count(*) FILTER (WHERE ours) > 1000 AND count(*) FILTER (WHERE NOT ours) > 1000
+		   FROM verdicts),
+		  'the differential test sees plenty of matches and of non-matches');
+
+-- Non-ASCII subjects leave the decision to the full engine, with ECMA's
+-- sets (\w and \d are ASCII only; . and [^...] match any character).
+SELECT is(array_agg(event_types.jsonb_matches_schema(jsonb_build_object('pattern', p), to_jsonb(s)) ORDER BY n),
+		  ARRAY[true, false, true, true, false, true, false, true],
+		  'non-ASCII subjects: ECMA semantics through the fallback')
+FROM (VALUES (1, '^.$', 'é'), (2, '^\w+$', 'café'), (3, '^[^a]+$', 'ÿü'),
+			 (4, '^[A-Z]*', 'Ämter'), (5, '^[a-z]+$', 'naïve'),
+			 (6, 'b', 'äbc'), (7, '^\d+$', '١٢٣'), (8, '\s', 'a b')) v(n, p, s);
+
+-- "." does not match line terminators in ECMA (it does in ARE)
+SELECT is(array_agg(event_types.jsonb_matches_schema(jsonb_build_object('pattern', p), to_jsonb(s)) ORDER BY n),
+		  ARRAY[false, false, true, true],
+		  '"." excludes \n and \r; \s includes them')
+FROM (VALUES (1, '^a.b$', E'a\nb'), (2, '^a.b$', E'a\rb'), (3, '^a\sb$', E'a\nb'),
+			 (4, '^a.b$', E'a\tb')) v(n, p, s);
+
+-- Patterns outside the subset still work (groups, alternation, \b)
+SELECT is(array_agg(event_types.jsonb_matches_schema(jsonb_build_object('pattern', p), to_jsonb(s)) ORDER BY n),
+		  ARRAY[true, false, true, false],
+		  'groups, alternation and word boundaries go to the full engine')
+FROM (VALUES (1, '^(ab)+$', 'abab'), (2, '^(ab)+$', 'aba'),
+			 (3, '^(cat|dog)s?$', 'dogs'), (4, '\bcat\b', 'concatenate')) v(n, p, s);
+
+-- ------------------------------------------------------------------
+-- Host names: the ASCII shortcut against the rules it encodes
+-- ------------------------------------------------------------------
+SELECT is(array_agg(event_types.jsonb_matches_schema('{"format": "hostname"}', to_jsonb(h)) ORDER BY n),
+		  ARRAY[true, true, false, false, false, false, true, false, true, false],
+		  'format hostname: LDH labels, 63/253 limits, hyphens, empty labels')
+FROM (VALUES (1, 'example.com'), (2, 'a-b.c'), (3, '-ab.com'), (4, 'ab-.com'),
+			 (5, 'a..b'), (6, 'example.com.'), (7, repeat('a', 63) || '.com'),
+			 (8, repeat('a', 64) || '.com'), (9, 'xn--bcher-kva.example'),
+			 (10, rtrim(repeat('abcdefghi.', 26), '.'))) v(n, h);
+
+SELECT is(array_agg(event_types.jsonb_matches_schema('{"format": "idn-hostname"}', to_jsonb(h)) ORDER BY n),
+		  ARRAY[true, false, true, false],
+		  'format idn-hostname: "--" in positions 3-4 is reserved; A-labels are decoded')
+FROM (VALUES (1, 'example.com'), (2, 'ab--cd.com'), (3, 'xn--bcher-kva.example'),
+			 (4, 'xn--a.example')) v(n, h);
+
+SELECT is(array_agg(event_types.jsonb_matches_schema('{"format": "email"}', to_jsonb(e)) ORDER BY n),
+		  ARRAY[true, false, false, true],
+		  'format email: the domain goes through the same host-name rules')
+FROM (VALUES (1, 'anna@example.se'), (2, 'anna@-example.se'), (3, 'anna@example..se'),
+			 (4, 'anna@[127.0.0.1]')) v(n, e);
+
+-- ------------------------------------------------------------------
+-- "integer": display scale 0 is decided from the header, the rest by value
+-- ------------------------------------------------------------------
+SELECT is(array_agg(event_types.jsonb_matches_schema('{"type": "integer"}', v) ORDER BY n),
+		  ARRAY[true, true, true, true, false, false, true, true],
+		  'integer: 1, -0, 1.0, 1e2, 1.5, 0.001, a 40-digit integer, -7.000')
+FROM (VALUES (1, '1'::jsonb), (2, '-0'), (3, '1.0'), (4, '1e2'), (5, '1.5'),
+			 (6, '0.001'), (7, '1234567890123456789012345678901234567890'),
+			 (8, '-7.000')) v(n, v);
+
+-- ------------------------------------------------------------------
+-- Boolean validation (leaves, required counted in the key walk) against
+-- error collection, on schemas built to hit those paths
+-- ------------------------------------------------------------------
+CREATE TEMP TABLE cases (n int, s jsonb, d jsonb);
+INSERT INTO cases VALUES
+	(1, '{"required": ["a", "b"], "properties": {"a": {"type": "string"}, "b": {}}}', '{"a": "x", "b": 1}'),
+	(2, '{"required": ["a", "b"], "properties": {"a": {"type": "string"}, "b": {}}}', '{"a": "x"}'),
+	(3, '{"required": ["a", "a"], "properties": {"a": {"type": "string"}}}', '{"a": "x"}'),
+	(4, '{"required": ["a", "z"], "properties": {"a": {"type": "string"}}}', '{"a": "x"}'),
+	(5, '{"required": ["a", "z"], "properties": {"a": {"type": "string"}}}', '{"a": "x", "z": null}'),
+	(6, '{"required": ["a"], "properties": {"a": {"type": "string"}}}', '{}'),
+	(7, '{"properties": {"t": {"const": "X"}}}', '{"t": "X"}'),
+	(8, '{"properties": {"t": {"const": "X"}}}', '{"t": "Y"}'),
+	(9, '{"properties": {"t": {"enum": [1, "a", null]}}}', '{"t": 1.0}'),
+	(10, '{"properties": {"t": {"enum": [1, "a", null]}}}', '{"t": "b"}'),
+	(11, '{"items": {"type": "string", "maxLength": 2}}', '["ab", "c"]'),
+	(12, '{"items": {"type": "string", "maxLength": 2}}', '["ab", "cde"]'),
+	(13, '{"properties": {"n": {"allOf": [{"type": "integer", "minimum": 3}]}}}', '{"n": 3}'),
+	(14, '{"properties": {"n": {"allOf": [{"type": "integer", "minimum": 3}]}}}', '{"n": 2}'),
+	(15, '{"properties": {"n": {"allOf": [false]}}}', '{"n": 2}'),
+	(16, '{"properties": {"n": {"allOf": [{"$ref": "#/$defs/p"}]}}, "$defs": {"p": {"type": "string", "pattern": "^[a-z]+$"}}}', '{"n": "abc"}'),
+	(17, '{"properties": {"n": {"allOf": [{"$ref": "#/$defs/p"}]}}, "$defs": {"p": {"type": "string", "pattern": "^[a-z]+$"}}}', '{"n": "ab1"}'),
+	(18, '{"properties": {"a": {"type": "string"}}, "required": ["a"], "additionalProperties": false}', '{"a": "x", "b": 1}');
+
+SELECT is(array_agg(event_types.jsonb_matches_schema(s, d) ORDER BY n),
+		  ARRAY[true, false, true, false, true, false, true, false, true, false,
+				true, false, true, false, false, true, false, false],
+		  'boolean verdicts on leaf, required, const/enum and allOf-wrapper cases')
+FROM cases;
+
+SELECT is((SELECT count(*) FROM cases
+		   WHERE event_types.jsonb_matches_schema(s, d) <>
+				 NOT EXISTS (SELECT FROM event_types.validation_errors(s, d))),
+		  0::bigint, 'boolean validation agrees with error collection on every case');
+
+SELECT is((SELECT array_agg(keyword || ' ' || path ORDER BY keyword, path)
+		   FROM cases, LATERAL event_types.validation_errors(s, d)
+		   WHERE n = 2), ARRAY['required '],
+		  'a missing required property is still reported by name and place');
+
+SELECT is((SELECT array_agg(keyword ORDER BY keyword)
+		   FROM cases, LATERAL event_types.validation_errors(s, d)
+		   WHERE n = 15), ARRAY['allOf'],
+		  'a false schema under a one-element allOf still names allOf');
+
+-- The built-in schemas: boolean and collecting validation agree on every
+-- valid fixture message and on variants of it with one top-level member
+-- removed or replaced by a number or a string.
+CREATE TEMP TABLE builtin_cases AS
+SELECT event_types.schema((f.source || '.' || f.name)::event_types.event_type) AS s, v.d
+FROM fixture_valid f,
+	 LATERAL (SELECT f.message
+			  UNION ALL SELECT f.message - k FROM jsonb_object_keys(f.message) k
+			  UNION ALL SELECT jsonb_set(f.message, ARRAY[k], '12345') FROM jsonb_object_keys(f.message) k
+			  UNION ALL SELECT jsonb_set(f.message, ARRAY[k], '"x"') FROM jsonb_object_keys(f.message) k) v(d);
+
+SELECT is((SELECT count(*) FROM builtin_cases
+		   WHERE event_types.jsonb_matches_schema(s, d) <>
+				 NOT EXISTS (SELECT FROM event_types.validation_errors(s, d))),
+		  0::bigint, 'built-in schemas: boolean and collecting validation agree on fixtures and variants');
+
+SELECT ok((SELECT count(*) FILTER (WHERE event_types.jsonb_matches_schema(s, d)) > 100
+			  AND count(*) FILTER (WHERE NOT event_types.jsonb_matches_schema(s, d)) > 300
+		   FROM builtin_cases),
+		  'that comparison covers both verdicts');
+
+SELECT * FROM finish();
+ROLLBACK;
