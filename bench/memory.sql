@@ -31,5 +31,5 @@ SELECT pg_sleep(0.5);
 INSERT INTO bench_result
 SELECT 'memory', 'INSERT ... SELECT', 'event_types.inbox', :rows,
 	NULL, format('private memory (RssAnon) %s kB before, peak %s kB during; memory contexts %s kB before, %s kB after',
-		:anon0, pg_read_file(:'peakfile')::bigint, :ctx0 / 1024,
-		(SELECT sum(total_bytes) FROM pg_backend_memory_contexts) / 1024);
+		:anon0, pg_read_file(:'peakfile')::bigint, round(:ctx0 / 1024),
+		round((SELECT sum(total_bytes) FROM pg_backend_memory_contexts) / 1024));

@@ -19,7 +19,7 @@ command -v pgbench >/dev/null
 if [ -n "${BENCH_QUICK:-}" ]; then
   docs=5000 messages=10000 subset=1000 reps=1 memrows=20000 sizes='{1000,10000}' batch=2000 secs=3
 else
-  docs=100000 messages=200000 subset=5000 reps=3 memrows=1000000 sizes='{10000,100000,1000000}' batch=10000 secs=10
+  docs=100000 messages=200000 subset=5000 reps=5 memrows=1000000 sizes='{10000,100000,1000000}' batch=10000 secs=10
 fi
 
 make -s && make -s install >/dev/null
