@@ -1,6 +1,6 @@
 -- The validator's fast paths against the general ones they stand in for:
 -- the bit-parallel matcher for simple patterns (src/validator/regex_simple.c)
--- against PostgreSQL's regex engine, the ASCII host-name shortcut, the
+-- against PostgreSQL's regex engine, host-name checks on ASCII names, the
 -- display-scale test for "integer", the leaf verdicts and the "required"
 -- count of boolean validation against error collection.  Each would fail
 -- if its fast path answered differently from the slow one.
@@ -76,7 +76,7 @@ FROM (VALUES (1, '^(ab)+$', 'abab'), (2, '^(ab)+$', 'aba'),
 			 (3, '^(cat|dog)s?$', 'dogs'), (4, '\bcat\b', 'concatenate')) v(n, p, s);
 
 -- ------------------------------------------------------------------
--- Host names: the ASCII shortcut against the rules it encodes
+-- Host names: ASCII names through the general check, against the rules
 -- ------------------------------------------------------------------
 SELECT is(array_agg(event_types.jsonb_matches_schema('{"format": "hostname"}', to_jsonb(h)) ORDER BY n),
 		  ARRAY[true, true, false, false, false, false, true, false, true, false],

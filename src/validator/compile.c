@@ -1213,8 +1213,10 @@ SplitRequired(CompileState *cs, EtNode *node)
 {
 	int			i;
 
+	if (node->nrequired == 0)
+		return;
 	node->required_rest = MemoryContextAlloc(cs->prog_cxt,
-											 sizeof(JsonbValue) * Max(node->nrequired, 1));
+											 sizeof(JsonbValue) * node->nrequired);
 	for (i = 0; i < node->nrequired; i++)
 	{
 		const JsonbValue *r = &node->required[i];

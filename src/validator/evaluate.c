@@ -632,6 +632,23 @@ EvalProperty(EvalState *st, EtNode *child, const JsonbValue *key,
 	return ok;
 }
 
+/* The same for array item 'index' */
+static inline bool
+EvalItem(EvalState *st, EtNode *child, int index, const JsonbValue *elem,
+		 const char *keyword)
+{
+	bool		ok;
+
+	if (child->trivial)
+		return true;
+	if (!st->collect && LeafVerdict(st, child, elem, &ok))
+		return ok;
+	PushIndex(st, index);
+	ok = EvalChild(st, child, elem, NULL, keyword, "this item");
+	PopPath(st);
+	return ok;
+}
+
 /*
  * EvalChild's "what" for a property: formatted only when it can be
  * reported, so boolean validation does not psprintf once per property.
@@ -931,25 +948,8 @@ EvalArray(EvalState *st, EtNode *node, const JsonbValue *inst, Annot *ann)
 				break;
 			AnnotSet(ann, i);
 			CHECK_FOR_INTERRUPTS();
-			if (!st->collect)
-			{
-				bool		ok;
-
-				if (LeafVerdict(st, child, &elem, &ok))
-				{
-					if (!ok)
-						return false;
-					continue;
-				}
-			}
-			PushIndex(st, i);
-			if (!EvalChild(st, child, &elem, NULL, kw, "this item"))
-			{
-				PopPath(st);
+			if (!EvalItem(st, child, i, &elem, kw))
 				FAIL();
-				continue;
-			}
-			PopPath(st);
 		}
 	}
 	if (node->contains)
@@ -1110,9 +1110,7 @@ EvalNode(EvalState *st, EtNode *node, const JsonbValue *inst, Annot *ann)
 		REPORT(st, "type", "expected %s, got %s", TypeListText(node->types), TypeName(inst));
 		FAIL();
 	}
-	if (!node->kw_value)
-		;						/* no const, no enum */
-	else if (node->has_const && !JbEqual(&node->const_value, inst))
+	if (node->kw_value && node->has_const && !JbEqual(&node->const_value, inst))
 	{
 		REPORT(st, "const", "value must be %s", ValueText(&node->const_value));
 		FAIL();

@@ -52,6 +52,7 @@ IsDigitW(pg_wchar c)
 #define PUNY_INITIAL_BIAS 72
 #define PUNY_INITIAL_N 128
 #define MAX_LABEL_CPS 256		/* longer labels are invalid anyway */
+#define HOST_STACK_CPS 64		/* names up to this long use stack buffers */
 
 static int
 PunyAdapt(int delta, int numpoints, bool firsttime)
@@ -382,8 +383,12 @@ IsRtlLabel(const pg_wchar *l, int n)
 
 	for (i = 0; i < n; i++)
 	{
-		int			b = ET_IDNA_BIDI(Props(l[i]));
+		int			b;
 
+		/* no ASCII character is R, AL or AN: skip the table look-up */
+		if (l[i] < 0x80)
+			continue;
+		b = ET_IDNA_BIDI(Props(l[i]));
 		if (b == ET_BIDI_R || b == ET_BIDI_AL || b == ET_BIDI_AN)
 			return true;
 	}
@@ -540,47 +545,6 @@ CheckLabel(const pg_wchar *l, int n, bool idn, bool nfc, pg_wchar *ulabel,
 }
 
 /*
- * The common case, an all-ASCII name with no A-label ("xn--"): plain LDH
- * rules decide it without Unicode property lookups, and such a name can
- * never be a Bidi domain.  Returns 1 (valid), 0 (invalid) or -1 (not this
- * case: ask the full check).
- */
-static int
-AsciiLdhHostname(const pg_wchar *w, int n, bool idn)
-{
-	int			start = 0;
-	int			total = 0;
-	int			i;
-
-	for (i = 0; i < n; i++)
-		if (w[i] >= 0x80)
-			return -1;
-	for (i = 0; i <= n; i++)
-	{
-		int			len;
-		const pg_wchar *l;
-
-		if (i < n && w[i] != '.')
-			continue;
-		l = w + start;
-		len = i - start;
-		if (len >= 4 && (l[0] | 0x20) == 'x' && (l[1] | 0x20) == 'n' &&
-			l[2] == '-' && l[3] == '-')
-			return -1;			/* an A-label: decode it the long way */
-		if (len == 0 || len > 63 || l[0] == '-' || l[len - 1] == '-')
-			return 0;
-		if (idn && len >= 4 && l[2] == '-' && l[3] == '-')
-			return 0;
-		total += len + (start > 0 ? 1 : 0);
-		start = i + 1;
-	}
-	for (i = 0; i < n; i++)
-		if (w[i] != '.' && !IsLdh(w[i]))
-			return 0;
-	return total <= 253 ? 1 : 0;
-}
-
-/*
  * nfc: require U-labels in NFC.  The hostname formats do (RFC 5891); the
  * idn-email domain does not, as the JSON Schema test suite expects.
  */
@@ -598,18 +562,29 @@ EtHostnameW(const pg_wchar *w, int n, bool idn, bool nfc)
 	bool		ok = true;
 	int			i;
 
+	pg_wchar	ulabels_buf[(HOST_STACK_CPS + 1) * 2 + MAX_LABEL_CPS];
+	int			ustart_buf[HOST_STACK_CPS + 1];
+	int			ulens_buf[HOST_STACK_CPS + 1];
+	bool		on_stack = n <= HOST_STACK_CPS;
+
 	if (n == 0)
 		return false;
+	/*
+	 * Generous upper bounds: every label decodes to <= MAX_LABEL_CPS.  Host
+	 * names (of e-mail addresses too) are short: no allocation for those.
+	 */
+	if (on_stack)
 	{
-		int			quick = AsciiLdhHostname(w, n, idn);
-
-		if (quick >= 0)
-			return quick == 1;
+		ulabels = ulabels_buf;
+		ustart = ustart_buf;
+		ulens = ulens_buf;
 	}
-	/* generous upper bounds: every label decodes to <= MAX_LABEL_CPS */
-	ulabels = palloc(sizeof(pg_wchar) * (n + 1) * 2 + sizeof(pg_wchar) * MAX_LABEL_CPS);
-	ustart = palloc(sizeof(int) * (n + 1));
-	ulens = palloc(sizeof(int) * (n + 1));
+	else
+	{
+		ulabels = palloc(sizeof(pg_wchar) * (n + 1) * 2 + sizeof(pg_wchar) * MAX_LABEL_CPS);
+		ustart = palloc(sizeof(int) * (n + 1));
+		ulens = palloc(sizeof(int) * (n + 1));
+	}
 	while (ok)
 	{
 		int			start = pos;
@@ -649,9 +624,12 @@ EtHostnameW(const pg_wchar *w, int n, bool idn, bool nfc)
 		for (i = 0; i < nlabels && ok; i++)
 			ok = ValidBidiLabel(ulabels + ustart[i], ulens[i]);
 	}
-	pfree(ulabels);
-	pfree(ustart);
-	pfree(ulens);
+	if (!on_stack)
+	{
+		pfree(ulabels);
+		pfree(ustart);
+		pfree(ulens);
+	}
 	return ok;
 }
 

@@ -20,12 +20,12 @@
 
 /*
  * Fill *v from child 'index' of 'jc', whose data starts at base + offset
- * and ends at base + end (the caller knows both while iterating, which
- * spares getJsonbLength() its walk back to the last stored offset).
+ * and ends at base + end (iterators know both from their running offsets,
+ * which spares getJsonbLength() its walk back to the last stored offset).
  */
 static pg_attribute_always_inline void
-JbFillKnown(JsonbContainer *jc, int index, char *base, uint32 offset,
-			uint32 end, JsonbValue *v)
+JbFill(JsonbContainer *jc, int index, char *base, uint32 offset, uint32 end,
+	   JsonbValue *v)
 {
 	JEntry		entry = jc->children[index];
 
@@ -55,44 +55,6 @@ JbFillKnown(JsonbContainer *jc, int index, char *base, uint32 offset,
 	}
 }
 
-/* Fill *v from child 'index' of 'jc', whose data starts at base + offset. */
-static inline void
-JbFill(JsonbContainer *jc, int index, char *base, uint32 offset, JsonbValue *v)
-{
-	JEntry		entry = jc->children[index];
-
-	if (JBE_ISNULL(entry))
-		v->type = jbvNull;
-	else if (JBE_ISSTRING(entry))
-	{
-		v->type = jbvString;
-		v->val.string.val = base + offset;
-		v->val.string.len = getJsonbLength(jc, index);
-	}
-	else if (JBE_ISNUMERIC(entry))
-	{
-		v->type = jbvNumeric;
-		v->val.numeric = (Numeric) (base + INTALIGN(offset));
-	}
-	else if (JBE_ISBOOL_TRUE(entry))
-	{
-		v->type = jbvBool;
-		v->val.boolean = true;
-	}
-	else if (JBE_ISBOOL_FALSE(entry))
-	{
-		v->type = jbvBool;
-		v->val.boolean = false;
-	}
-	else
-	{
-		v->type = jbvBinary;
-		v->val.binary.data = (JsonbContainer *) (base + INTALIGN(offset));
-		v->val.binary.len = getJsonbLength(jc, index) -
-			(INTALIGN(offset) - offset);
-	}
-}
-
 /* Advance a running offset past child 'index' (cf. JBE_ADVANCE_OFFSET). */
 static inline uint32
 JbAdvance(JsonbContainer *jc, int index, uint32 offset)
@@ -114,7 +76,7 @@ JbRootValue(Jsonb *jb, JsonbValue *v)
 	JsonbContainer *jc = &jb->root;
 
 	if (JsonContainerIsScalar(jc))
-		JbFill(jc, 0, (char *) &jc->children[1], 0, v);
+		JbFill(jc, 0, (char *) &jc->children[1], 0, getJsonbLength(jc, 0), v);
 	else
 	{
 		v->type = jbvBinary;
@@ -191,7 +153,7 @@ JbObjectNext(JbIter *it, JsonbValue *key, JsonbValue *val)
 	key->type = jbvString;
 	key->val.string.val = it->base + it->koff;
 	key->val.string.len = kend - it->koff;
-	JbFillKnown(it->jc, it->count + i, it->base, it->voff, vend, val);
+	JbFill(it->jc, it->count + i, it->base, it->voff, vend, val);
 	it->koff = kend;
 	it->voff = vend;
 	it->i++;
@@ -207,7 +169,7 @@ JbArrayNext(JbIter *it, JsonbValue *elem)
 	if (i >= it->count)
 		return false;
 	end = JbAdvance(it->jc, i, it->voff);
-	JbFillKnown(it->jc, i, it->base, it->voff, end, elem);
+	JbFill(it->jc, i, it->base, it->voff, end, elem);
 	it->voff = end;
 	it->i++;
 	return true;
