@@ -20,11 +20,11 @@ Writes into OUTDIR:
                          ~2% webhook retries
 """
 
+import argparse
 import copy
 import json
 import os
 import random
-import sys
 import uuid
 from datetime import datetime, timedelta, timezone
 
@@ -261,12 +261,13 @@ def mixed_message(rng, i, t):
 
 
 def main():
-    args = sys.argv[1:]
-    if not args:
-        sys.exit(__doc__)
-    out = args[0]
-    ndocs = int(args[args.index("--docs") + 1]) if "--docs" in args else 100000
-    nmsg = int(args[args.index("--messages") + 1]) if "--messages" in args else 200000
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("outdir")
+    ap.add_argument("--docs", type=int, default=100000, help="documents per kind")
+    ap.add_argument("--messages", type=int, default=200000, help="mixed inbox messages")
+    args = ap.parse_args()
+    out, ndocs, nmsg = args.outdir, args.docs, args.messages
     os.makedirs(out, exist_ok=True)
     shared = shared_documents()
     rng = random.Random(20261123)
