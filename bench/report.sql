@@ -17,7 +17,12 @@ SELECT kind,
 	max(note) FILTER (WHERE method = 'is_jsonb_valid CHECK') AS ijv_invalid
 FROM bench_result WHERE section = 'validation' GROUP BY kind;
 
-SELECT '### Validation (CHECK constraint on INSERT ... SELECT, best of ' || current_setting('bench.reps') || ' runs)';
+SELECT format('Cluster: PostgreSQL %s, fsync=%s, synchronous_commit=%s, wal_level=%s, shared_buffers=%s. '
+	'Every timed statement is a transaction of its own; its time includes the COMMIT.',
+	current_setting('server_version'), current_setting('fsync'), current_setting('synchronous_commit'),
+	current_setting('wal_level'), current_setting('shared_buffers'));
+SELECT '';
+SELECT '### Validation (CHECK constraint on INSERT ... SELECT; runs interleaved, best of ' || 2 * current_setting('bench.reps')::int || ' each)';
 SELECT '';
 SELECT '| documents | rows | plain rows/s | event_types CHECK × plain | built-in schema() × plain | is_jsonb_valid CHECK × plain | our cost / is_jsonb_valid cost | our cost / postgres-json-schema cost | invalid found (ours / is_jsonb_valid) |';
 SELECT '|---|---|---|---|---|---|---|---|---|';
@@ -66,12 +71,13 @@ SELECT format('| %s | %s | %s |', kind, round(rows / seconds), note)
 FROM bench_result WHERE section = 'concurrency' ORDER BY kind::int;
 
 SELECT '';
-SELECT '### Growth (cost per event of a fixed batch as the tables grow)';
+SELECT '### Growth (cost per event of a fixed batch as the tables grow, best of 3 batches)';
 SELECT '';
-SELECT '| events already logged | µs per event | × first step |';
-SELECT '|---|---|---|';
-SELECT format('| %s | %s | %s |', method, round((seconds / rows * 1e6)::numeric, 1),
-	round(((seconds / rows) / first_value(seconds / rows) OVER (ORDER BY method::bigint))::numeric, 2))
+SELECT '| events already logged | µs per event | × previous step | × first step | |';
+SELECT '|---|---|---|---|---|';
+SELECT format('| %s | %s | %s | %s | %s |', method, round((seconds / rows * 1e6)::numeric, 1),
+	coalesce(round(((seconds / rows) / lag(seconds / rows) OVER (ORDER BY method::bigint))::numeric, 2)::text, ''),
+	round(((seconds / rows) / first_value(seconds / rows) OVER (ORDER BY method::bigint))::numeric, 2), note)
 FROM bench_result WHERE section = 'growth' ORDER BY method::bigint;
 
 SELECT '';
@@ -95,4 +101,7 @@ SELECT 'BENCH ' || jsonb_build_object(
 		FROM bench_result WHERE section = 'concurrency'),
 	'growth_us_per_event', (SELECT jsonb_object_agg(method, round((seconds / rows * 1e6)::numeric, 1))
 		FROM bench_result WHERE section = 'growth'),
-	'memory', (SELECT jsonb_object_agg(rows, note) FROM bench_result WHERE section = 'memory'))::text;
+	'memory', (SELECT jsonb_object_agg(rows, note) FROM bench_result WHERE section = 'memory'),
+	'settings', jsonb_build_object('fsync', current_setting('fsync'),
+		'synchronous_commit', current_setting('synchronous_commit'),
+		'shared_buffers', current_setting('shared_buffers')))::text;
