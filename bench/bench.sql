@@ -12,28 +12,37 @@ CREATE EXTENSION IF NOT EXISTS event_types;
 CREATE TABLE bench_result (section text, kind text, method text, rows bigint,
                            seconds float8, note text, events bigint);
 
--- Best of 'reps' timed runs of 'stmt', each after 'reset'.  The machines
--- this runs on are shared and noisy; noise only ever adds time, so the
--- fastest run is the least disturbed one, for baselines and ours alike.
--- Every run is a transaction of its own, on tables that already exist
--- (committed), and the clock includes its COMMIT: what a client's INSERT
--- or COPY costs.  (Timing inside one long transaction, as this file once
--- did, leaves the WAL flush of every statement out and made the plain
--- inserts look 1.5-3x cheaper than any client sees them.)
-CREATE PROCEDURE bench_time(stmt text, reset text, INOUT best float8 DEFAULT NULL)
+-- One timed run of 'stmt' after 'reset' (may be NULL).  The run is a
+-- transaction of its own, on tables that already exist (committed), and
+-- the clock includes its COMMIT: what a client's INSERT or COPY costs.
+-- (Timing inside one long transaction, as this file once did, leaves the
+-- WAL flush of every statement out and made the plain inserts look cheaper
+-- than any client sees them.)
+CREATE PROCEDURE bench_once(stmt text, reset text, INOUT secs float8 DEFAULT NULL)
 LANGUAGE plpgsql AS $$
 DECLARE
 	t0 timestamptz;
-	reps int := current_setting('bench.reps')::int;
+BEGIN
+	IF reset IS NOT NULL THEN EXECUTE reset; END IF;
+	COMMIT;
+	t0 := clock_timestamp();
+	EXECUTE stmt;
+	COMMIT;
+	secs := extract(epoch FROM clock_timestamp() - t0)::float8;
+END $$;
+
+-- Best of 'reps' runs (bench_once).  The machines this runs on are shared
+-- and noisy; noise only ever adds time, so the fastest run is the least
+-- disturbed one, for baselines and ours alike.
+CREATE PROCEDURE bench_time(stmt text, reset text, INOUT best float8 DEFAULT NULL)
+LANGUAGE plpgsql AS $$
+DECLARE
+	secs float8;
 BEGIN
 	best := NULL;
-	FOR i IN 1..reps LOOP
-		IF reset IS NOT NULL THEN EXECUTE reset; END IF;
-		COMMIT;
-		t0 := clock_timestamp();
-		EXECUTE stmt;
-		COMMIT;
-		best := least(best, extract(epoch FROM clock_timestamp() - t0)::float8);
+	FOR i IN 1..current_setting('bench.reps')::int LOOP
+		CALL bench_once(stmt, reset, secs);
+		best := least(best, secs);
 	END LOOP;
 END $$;
 
@@ -53,7 +62,7 @@ DECLARE
 	n bigint;
 	v record;
 	best float8[];
-	t0 timestamptz;
+	secs float8;
 BEGIN
 	EXECUTE 'CREATE TABLE src (doc jsonb)';
 	EXECUTE format('COPY src FROM %L', dir || '/docs_' || kind || '.copy');
@@ -84,13 +93,10 @@ BEGIN
 
 	FOR r IN 1..reps LOOP
 		FOR v IN SELECT * FROM validators ORDER BY i LOOP
-			EXECUTE format('TRUNCATE t%s', v.i);
-			COMMIT;
-			t0 := clock_timestamp();
-			EXECUTE format('INSERT INTO t%s SELECT doc FROM %s', v.i,
-						   CASE WHEN v.sample THEN 'src_small' ELSE 'src' END);
-			COMMIT;
-			best[v.i] := least(best[v.i], extract(epoch FROM clock_timestamp() - t0)::float8);
+			CALL bench_once(format('INSERT INTO t%s SELECT doc FROM %s', v.i,
+								   CASE WHEN v.sample THEN 'src_small' ELSE 'src' END),
+							format('TRUNCATE t%s', v.i), secs);
+			best[v.i] := least(best[v.i], secs);
 		END LOOP;
 	END LOOP;
 
