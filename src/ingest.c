@@ -29,18 +29,26 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/stratnum.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
+#include "executor/tuptable.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
+#include "utils/fmgroids.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
+#include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 
 #include "erasure.h"
@@ -145,9 +153,8 @@ ErrorsToJsonb(const EtErrorList *errors)
  * ----------------------------------------------------------------
  */
 
-/* Prepared statements of the event log; backend lifetime, see LogPlans() */
+/* Prepared insert into the event log; backend lifetime, see LogPlans() */
 static SPIPlanPtr insert_event_plan = NULL;
-static SPIPlanPtr select_event_plan = NULL;
 static Oid	plans_event_type_oid = InvalidOid;
 
 static void
@@ -158,10 +165,7 @@ LogPlans(void)
 	if (insert_event_plan && et == plans_event_type_oid)
 		return;
 	if (insert_event_plan)
-	{
 		SPI_freeplan(insert_event_plan);
-		SPI_freeplan(select_event_plan);
-	}
 	{
 		Oid			types[8] = {TEXTOID, TEXTOID, et, TEXTOID, TEXTOID,
 		TIMESTAMPTZOID, JSONBOID, INT8OID};
@@ -174,14 +178,96 @@ LogPlans(void)
 		if (p == NULL || SPI_keepplan(p) != 0)
 			elog(ERROR, "could not prepare the event log insert");
 		insert_event_plan = p;
-		p = SPI_prepare("SELECT event_type, occurred_at, content FROM event_types.events "
-						"WHERE source OPERATOR(pg_catalog.=) $1 "
-						"AND event_id OPERATOR(pg_catalog.=) $2", 2, types);
-		if (p == NULL || SPI_keepplan(p) != 0)
-			elog(ERROR, "could not prepare the event log lookup");
-		select_event_plan = p;
 	}
 	plans_event_type_oid = et;
+}
+
+/*
+ * Read the logged event (source, event_id) through events_pkey: its type,
+ * time and content.  False if there is none.
+ *
+ * Not a prepared SELECT: the plan cache keeps a generic plan made when the
+ * event log was small, and with the statistics of an empty or just
+ * truncated table that plan is a sequential scan -- then kept while the
+ * log grows, so every duplicate read the whole log.  A duplicate is found
+ * by its primary key, always.
+ *
+ * The snapshot is taken as a non-read-only SPI statement takes it: the
+ * transaction snapshot (a new one per call under READ COMMITTED, so an
+ * event another session committed while we waited on it is seen), with the
+ * command counter advanced so that events logged by earlier rows of the
+ * same INSERT or COPY are seen too.
+ */
+static int
+EventsColumn(TupleDesc desc, const char *name)
+{
+	int			n = SPI_fnumber(desc, name);
+
+	if (n <= 0)
+		elog(ERROR, "event_types.events has no column \"%s\"", name);
+	return n;
+}
+
+static bool
+FetchLoggedEvent(const char *source, const char *event_id,
+				 int32 *code, TimestampTz *at, Datum *content)
+{
+	Oid			nsp = get_namespace_oid("event_types", false);
+	Oid			relid = get_relname_relid("events", nsp);
+	Oid			indexid = get_relname_relid("events_pkey", nsp);
+	Relation	rel,
+				index;
+	IndexScanDesc scan;
+	TupleTableSlot *slot;
+	ScanKeyData keys[2];
+	const char *values[2] = {source, event_id};
+	bool		found;
+	int			i;
+
+	if (!OidIsValid(relid) || !OidIsValid(indexid))
+		elog(ERROR, "event_types.events or its primary key is missing");
+	rel = table_open(relid, AccessShareLock);
+	index = index_open(indexid, AccessShareLock);
+	if (IndexRelationGetNumberOfKeyAttributes(index) != 2 ||
+		index->rd_index->indrelid != relid)
+		elog(ERROR, "index event_types.events_pkey is not on (source, event_id)");
+	for (i = 0; i < 2; i++)
+	{
+		ScanKeyInit(&keys[i], i + 1, BTEqualStrategyNumber, F_TEXTEQ,
+					CStringGetTextDatum(values[i]));
+		keys[i].sk_collation = index->rd_indcollation[i];
+	}
+
+	PushActiveSnapshot(GetTransactionSnapshot());
+	CommandCounterIncrement();
+	UpdateActiveSnapshotCommandId();
+
+	slot = table_slot_create(rel, NULL);
+	scan = index_beginscan(rel, index, GetActiveSnapshot(), 2, 0);
+	index_rescan(scan, keys, 2, NULL, 0);
+	found = index_getnext_slot(scan, ForwardScanDirection, slot);
+	if (found)
+	{
+		TupleDesc	desc = RelationGetDescr(rel);
+		bool		isnull;
+		Datum		d;
+
+		d = slot_getattr(slot, EventsColumn(desc, "event_type"), &isnull);
+		*code = isnull ? -1 : DatumGetInt32(d);
+		d = slot_getattr(slot, EventsColumn(desc, "occurred_at"), &isnull);
+		*at = isnull ? DT_NOBEGIN : DatumGetTimestampTz(d);
+		d = slot_getattr(slot, EventsColumn(desc, "content"), &isnull);
+		if (isnull)
+			elog(ERROR, "event (%s, %s) has no content", source, event_id);
+		/* a copy: the tuple goes with the scan */
+		*content = PointerGetDatum(PG_DETOAST_DATUM_COPY(d));
+	}
+	index_endscan(scan);
+	ExecDropSingleTupleTableSlot(slot);
+	PopActiveSnapshot();
+	index_close(index, AccessShareLock);
+	table_close(rel, AccessShareLock);
+	return found;
 }
 
 typedef enum LogOutcome
@@ -203,6 +289,9 @@ LogEvent(const EtEventRecord *r, Datum content, bool time_from_receipt)
 	Datum		values[8];
 	char		nulls[8] = "        ";
 	int			rc;
+	int32		code;
+	TimestampTz at;
+	Datum		old;
 
 	values[0] = CStringGetTextDatum(r->def->source_name);
 	values[1] = CStringGetTextDatum(r->event_id);
@@ -223,33 +312,19 @@ LogEvent(const EtEventRecord *r, Datum content, bool time_from_receipt)
 		return LOG_NEW;
 
 	/*
-	 * seen before: the same event, or another one under the same id?  Not
-	 * read-only: that would reuse the outer statement's snapshot, which does
-	 * not see an event logged by an earlier row of the same multi-row INSERT
-	 * or COPY (nor one another session committed while we waited on it), so
-	 * "vanished" was raised for a plain duplicate.
+	 * Seen before: the same event, or another one under the same id?  (Read
+	 * with a snapshot that sees what the insert just ran into, see
+	 * FetchLoggedEvent.)
 	 */
-	rc = SPI_execute_plan(select_event_plan, values, nulls, false, 1);
-	if (rc != SPI_OK_SELECT || SPI_processed != 1)
+	if (!FetchLoggedEvent(r->def->source_name, r->event_id, &code, &at, &old))
 		elog(ERROR, "event (%s, %s) vanished from the event log",
 			 r->def->source_name, r->event_id);
-	{
-		HeapTuple	t = SPI_tuptable->vals[0];
-		TupleDesc	d = SPI_tuptable->tupdesc;
-		bool		n1,
-					n2,
-					n3;
-		int32		code = DatumGetInt32(SPI_getbinval(t, d, 1, &n1));
-		TimestampTz at = DatumGetTimestampTz(SPI_getbinval(t, d, 2, &n2));
-		Datum		old = SPI_getbinval(t, d, 3, &n3);
-
-		/* a retry of an event erased since is a duplicate (erasure.c) */
-		if (code == r->def->code && (time_from_receipt || at == r->occurred_at) &&
-			(DatumGetBool(DirectFunctionCall2(jsonb_eq, old, content)) ||
-			 EtIsErasedEvent(r, old, content)))
-			return LOG_DUPLICATE;
-		return LOG_CONFLICT;
-	}
+	/* a retry of an event erased since is a duplicate (erasure.c) */
+	if (code == r->def->code && (time_from_receipt || at == r->occurred_at) &&
+		(DatumGetBool(DirectFunctionCall2(jsonb_eq, old, content)) ||
+		 EtIsErasedEvent(r, old, content)))
+		return LOG_DUPLICATE;
+	return LOG_CONFLICT;
 }
 
 /* ----------------------------------------------------------------
