@@ -88,9 +88,12 @@ ALTER FUNCTION event_types.inbox_flush() SECURITY DEFINER
 REVOKE ALL ON FUNCTION event_types.inbox_ingest(), event_types.inbox_flush(),
 	event_types.inbox_guard(), event_types.registry_changed() FROM PUBLIC;
 
--- 0.1.0 created it without a fixed search_path.
-ALTER FUNCTION event_types.open_idle_periods(text[], text[])
-	SET search_path = pg_catalog, pg_temp;
+-- 0.1.0 had it in SQL, not inlinable and without a fixed search_path; the
+-- C version counts the same ids (open ids = distinct opened - closed).
+CREATE OR REPLACE FUNCTION event_types.open_idle_periods(opened text[], closed text[])
+	RETURNS integer
+	LANGUAGE C IMMUTABLE PARALLEL SAFE
+	AS 'MODULE_PATHNAME', 'event_types_open_idle_periods';
 
 -- ---------------------------------------------------------------------------
 -- Optional per-tenant row-level security.

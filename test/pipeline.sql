@@ -14,7 +14,7 @@ SET search_path = public, event_types;
 SET timezone = 'UTC';
 \i test/generated/fixtures.sql
 
-SELECT plan(213);
+SELECT plan(214);
 
 -- ---------------------------------------------------------------------------
 -- Tables, columns, indexes, triggers
@@ -532,6 +532,25 @@ SELECT is((SELECT count(*)::int FROM event_types.inbox
 SELECT is((SELECT seq_scan FROM pg_stat_xact_user_tables
 		   WHERE relid = 'event_types.events'::regclass) - (SELECT scans FROM retry_mark), 0::bigint,
 		  'looking the duplicates up did not scan the event log');
+
+-- open_idle_periods() (C) counts what its definition in SQL counts: the
+-- distinct opened ids not closed, NULL elements and NULL arrays included
+SELECT setseed(0.42);
+CREATE TEMP TABLE idle_cases AS
+SELECT g,
+	   (SELECT array_agg(CASE WHEN random() < 0.1 THEN NULL ELSE floor(random() * 12)::text END)
+		FROM generate_series(1, g % 7)) AS opened,
+	   (SELECT array_agg(CASE WHEN random() < 0.1 THEN NULL ELSE floor(random() * 12)::text END)
+		FROM generate_series(1, g % 5)) AS closed
+FROM generate_series(1, 600) AS g;
+INSERT INTO idle_cases VALUES (-1, '{}', '{}'), (-2, '{a,a,b}', NULL), (-3, '{1,11,1}', '{11}'),
+	(-4, '{{a,b},{c,a}}', '{c}');
+SELECT is_empty(
+	$$ SELECT g, opened, closed, event_types.open_idle_periods(opened, closed)
+	   FROM idle_cases
+	   WHERE event_types.open_idle_periods(opened, closed) IS DISTINCT FROM
+			 (SELECT count(*)::int FROM (SELECT unnest(opened) EXCEPT SELECT unnest(closed)) AS open) $$,
+	'open_idle_periods() equals count(opened EXCEPT closed) on 604 id sets');
 
 SELECT * FROM finish();
 ROLLBACK;

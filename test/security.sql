@@ -109,7 +109,7 @@ SELECT is_empty($$
 $$, 'every SQL, PL/pgSQL and SECURITY DEFINER function has SET search_path = pg_catalog, pg_temp');
 SELECT cmp_ok((SELECT count(*) FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
 			   WHERE p.pronamespace = 'event_types'::regnamespace AND l.lanname IN ('sql', 'plpgsql')),
-			  '>=', 7::bigint, 'and there are such functions to check');
+			  '>=', 6::bigint, 'and there are such functions to check');
 
 -- ---------------------------------------------------------------------------
 -- What the roles may and may not do (SQLSTATE 42501)

@@ -31,6 +31,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 
+#include "event_types.h"
 #include "json_get.h"
 #include "projection.h"
 
@@ -157,4 +158,90 @@ EtApplyContracts(const EtEventRecord *ev)
 		SetIdlePeriod(&row, CO_IDLE_CLOSED, ev);
 	/* UPDATED, IDLE_PERIOD_UPDATED: updated_at and last_event_* only */
 	EtProjUpsert(&row);
+}
+
+/* ----------------------------------------------------------------
+ * open_idle_periods(opened text[], closed text[]) -> integer
+ *
+ * The number of distinct ids in 'opened' that are not in 'closed' -- what
+ *		SELECT count(*) FROM (SELECT unnest(opened) EXCEPT SELECT unnest(closed))
+ * returns, NULL elements included (EXCEPT counts a NULL as one value, and
+ * a NULL in 'closed' removes it), and 0 for a NULL array.  Both generated
+ * columns of contracts call it on every write of a contract row; as a SQL
+ * function it was not inlinable (a set operation) and cost an executor
+ * start-up per call, ~5% of the pipeline's time.
+ * ----------------------------------------------------------------
+ */
+
+/* NULL first, then bytewise (any total order that groups equal ids works) */
+static int
+CompareIds(const void *a, const void *b)
+{
+	text	   *x = *(text *const *) a;
+	text	   *y = *(text *const *) b;
+	int			lx,
+				ly,
+				cmp;
+
+	if (x == NULL || y == NULL)
+		return (x != NULL) - (y != NULL);
+	lx = VARSIZE_ANY_EXHDR(x);
+	ly = VARSIZE_ANY_EXHDR(y);
+	cmp = memcmp(VARDATA_ANY(x), VARDATA_ANY(y), Min(lx, ly));
+	if (cmp != 0)
+		return cmp;
+	return (lx > ly) - (lx < ly);
+}
+
+/* The array's elements as sorted text pointers (NULL for a NULL element) */
+static text **
+SortedIds(ArrayType *a, int *n)
+{
+	Datum	   *elems;
+	bool	   *nulls;
+	text	  **ids;
+	int			i;
+
+	deconstruct_array(a, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, n);
+	ids = palloc(sizeof(text *) * Max(*n, 1));
+	for (i = 0; i < *n; i++)
+		ids[i] = nulls[i] ? NULL : DatumGetTextPP(elems[i]);
+	qsort(ids, *n, sizeof(text *), CompareIds);
+	return ids;
+}
+
+ET_FUNCTION_INFO(event_types_open_idle_periods);
+Datum
+event_types_open_idle_periods(PG_FUNCTION_ARGS)
+{
+	text	  **opened,
+			  **closed;
+	int			nopened,
+				nclosed,
+				i,
+				j = 0,
+				count = 0;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_INT32(0);
+	opened = SortedIds(PG_GETARG_ARRAYTYPE_P(0), &nopened);
+	if (PG_ARGISNULL(1))
+	{
+		closed = NULL;
+		nclosed = 0;
+	}
+	else
+		closed = SortedIds(PG_GETARG_ARRAYTYPE_P(1), &nclosed);
+
+	/* one pass over both sorted lists: count each distinct id not closed */
+	for (i = 0; i < nopened; i++)
+	{
+		if (i > 0 && CompareIds(&opened[i], &opened[i - 1]) == 0)
+			continue;
+		while (j < nclosed && CompareIds(&closed[j], &opened[i]) < 0)
+			j++;
+		if (j == nclosed || CompareIds(&closed[j], &opened[i]) != 0)
+			count++;
+	}
+	PG_RETURN_INT32(count);
 }

@@ -81,10 +81,6 @@ ALTER FUNCTION event_types.inbox_flush() SECURITY DEFINER
 REVOKE ALL ON FUNCTION event_types.inbox_ingest(), event_types.inbox_flush(),
 	event_types.inbox_guard(), event_types.registry_changed() FROM PUBLIC;
 
--- 0.1.0 created it without a fixed search_path.
-ALTER FUNCTION event_types.open_idle_periods(text[], text[])
-	SET search_path = pg_catalog, pg_temp;
-
 -- ---------------------------------------------------------------------------
 -- Optional per-tenant row-level security.
 --
