@@ -1,10 +1,54 @@
 \echo Use "ALTER EXTENSION event_types UPDATE TO '0.2.0'" to load this file. \quit
 
--- event_types 0.1.0 -> 0.2.0: roles and privileges, SECURITY DEFINER ingest
--- triggers, a fixed search_path on every SQL function, optional tenant
--- row-level security, erasure of a customer's personal data.
+-- event_types 0.1.0 -> 0.2.0: bytewise id keys, roles and privileges,
+-- SECURITY DEFINER ingest triggers, a fixed search_path on every SQL
+-- function, optional tenant row-level security, erasure of a customer's
+-- personal data.
 -- The same statements as src/sql/60_privileges.sql and src/sql/70_erasure.sql
--- of 0.2.0, so an updated install equals a fresh one (test/upgrade.sh).
+-- of 0.2.0, plus what changed in 40_tables.sql, so an updated install
+-- equals a fresh one (test/upgrade.sh).
+
+-- ---------------------------------------------------------------------------
+-- Keys (since 0.2.0): id columns COLLATE "C", indexed id first and source
+-- last (why: src/sql/40_tables.sql).  Rebuilds the indexes of the event log
+-- and the projections once; the rows themselves are not rewritten.
+-- ---------------------------------------------------------------------------
+DROP INDEX event_types.events_entity_idx;
+ALTER TABLE event_types.events
+	DROP CONSTRAINT events_pkey,
+	ALTER COLUMN source TYPE text COLLATE "C",
+	ALTER COLUMN event_id TYPE text COLLATE "C",
+	ALTER COLUMN tenant TYPE text COLLATE "C",
+	ALTER COLUMN entity_id TYPE text COLLATE "C",
+	ADD CONSTRAINT events_pkey PRIMARY KEY (event_id, source);
+CREATE INDEX events_entity_idx ON event_types.events (entity_id, tenant, source, occurred_at);
+
+ALTER TABLE event_types.customers
+	DROP CONSTRAINT customers_pkey,
+	ALTER COLUMN source TYPE text COLLATE "C",
+	ALTER COLUMN tenant TYPE text COLLATE "C",
+	ALTER COLUMN customer_id TYPE text COLLATE "C",
+	ADD CONSTRAINT customers_pkey PRIMARY KEY (customer_id, tenant, source);
+
+DROP INDEX event_types.contracts_customer_idx;
+ALTER TABLE event_types.contracts
+	DROP CONSTRAINT contracts_pkey,
+	ALTER COLUMN source TYPE text COLLATE "C",
+	ALTER COLUMN tenant TYPE text COLLATE "C",
+	ALTER COLUMN contract_id TYPE text COLLATE "C",
+	ALTER COLUMN customer_id TYPE text COLLATE "C",
+	ADD CONSTRAINT contracts_pkey PRIMARY KEY (contract_id, tenant, source);
+CREATE INDEX contracts_customer_idx ON event_types.contracts (customer_id, tenant, source);
+
+DROP INDEX event_types.bookings_customer_idx;
+ALTER TABLE event_types.bookings
+	DROP CONSTRAINT bookings_pkey,
+	ALTER COLUMN source TYPE text COLLATE "C",
+	ALTER COLUMN tenant TYPE text COLLATE "C",
+	ALTER COLUMN booking_id TYPE text COLLATE "C",
+	ALTER COLUMN customer_id TYPE text COLLATE "C",
+	ADD CONSTRAINT bookings_pkey PRIMARY KEY (booking_id, tenant, source);
+CREATE INDEX bookings_customer_idx ON event_types.bookings (customer_id, tenant, source);
 
 -- ---------------------------------------------------------------------------
 -- Roles and privileges (since 0.2.0).

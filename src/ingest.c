@@ -220,7 +220,6 @@ FetchLoggedEvent(const char *source, const char *event_id,
 	IndexScanDesc scan;
 	TupleTableSlot *slot;
 	ScanKeyData keys[2];
-	const char *values[2] = {source, event_id};
 	bool		found;
 	int			i;
 
@@ -231,10 +230,20 @@ FetchLoggedEvent(const char *source, const char *event_id,
 	if (IndexRelationGetNumberOfKeyAttributes(index) != 2 ||
 		index->rd_index->indrelid != relid)
 		elog(ERROR, "index event_types.events_pkey is not on (source, event_id)");
+	/* whatever order the key columns have in the index */
 	for (i = 0; i < 2; i++)
 	{
+		AttrNumber	col = index->rd_index->indkey.values[i];
+		const char *value;
+
+		if (col == EventsColumn(RelationGetDescr(rel), "source"))
+			value = source;
+		else if (col == EventsColumn(RelationGetDescr(rel), "event_id"))
+			value = event_id;
+		else
+			elog(ERROR, "index event_types.events_pkey is not on (source, event_id)");
 		ScanKeyInit(&keys[i], i + 1, BTEqualStrategyNumber, F_TEXTEQ,
-					CStringGetTextDatum(values[i]));
+					CStringGetTextDatum(value));
 		keys[i].sk_collation = index->rd_indcollation[i];
 	}
 

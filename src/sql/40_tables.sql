@@ -45,21 +45,31 @@ COMMENT ON COLUMN event_types.inbox.status IS 'Set by the trigger: accepted, rej
 COMMENT ON COLUMN event_types.inbox.errors IS 'Set by the trigger: array of {path, keyword, message}; path is a JSON Pointer into payload';
 COMMENT ON COLUMN event_types.inbox.processed_at IS 'Set by the trigger: when the message was (last) processed';
 
+-- Ids and keys.  Every id column that is part of a key or an index has
+-- COLLATE "C": ids compare bytewise, whatever the database's locale, so
+-- each comparison in an index is a memcmp rather than a locale's strcoll,
+-- and an operating-system upgrade that changes the locale's sort order
+-- cannot leave these indexes corrupt.  The key columns are indexed with the
+-- id first and the source (three values) last: a B-tree comparison stops at
+-- the first column that differs, and with the source first every
+-- comparison had to go on to the later columns.  Together: about a fifth
+-- fewer instructions per ingested message (callgrind, bench data).
+
 -- The typed event log: one row per accepted event.
 CREATE TABLE event_types.events (
-	source text NOT NULL,
-	event_id text NOT NULL,
+	source text COLLATE "C" NOT NULL,
+	event_id text COLLATE "C" NOT NULL,
 	event_type event_types.event_type NOT NULL,
-	tenant text NOT NULL,
-	entity_id text,
+	tenant text COLLATE "C" NOT NULL,
+	entity_id text COLLATE "C",
 	occurred_at timestamptz NOT NULL,
 	content jsonb NOT NULL,
 	inbox_id bigint NOT NULL,
-	CONSTRAINT events_pkey PRIMARY KEY (source, event_id)
+	CONSTRAINT events_pkey PRIMARY KEY (event_id, source)
 );
 SELECT pg_catalog.pg_extension_config_dump('event_types.events', '');
 CREATE INDEX events_type_time_idx ON event_types.events (event_type, occurred_at);
-CREATE INDEX events_entity_idx ON event_types.events (source, tenant, entity_id, occurred_at);
+CREATE INDEX events_entity_idx ON event_types.events (entity_id, tenant, source, occurred_at);
 CREATE INDEX events_inbox_idx ON event_types.events (inbox_id);
 
 COMMENT ON TABLE event_types.events IS 'Typed event log: one row per accepted event, unique per (source, event_id)';
@@ -79,9 +89,9 @@ COMMENT ON COLUMN event_types.events.inbox_id IS 'The inbox message the event ca
 -- order, whatever order they arrived in.
 
 CREATE TABLE event_types.customers (
-	source text NOT NULL,
-	tenant text NOT NULL,
-	customer_id text NOT NULL,
+	source text COLLATE "C" NOT NULL,
+	tenant text COLLATE "C" NOT NULL,
+	customer_id text COLLATE "C" NOT NULL,
 	status text NOT NULL,
 	first_name text,
 	last_name text,
@@ -110,7 +120,7 @@ CREATE TABLE event_types.customers (
 	presence_at timestamptz,
 	presence_event_id text,
 	last_event_id text,
-	CONSTRAINT customers_pkey PRIMARY KEY (source, tenant, customer_id),
+	CONSTRAINT customers_pkey PRIMARY KEY (customer_id, tenant, source),
 	CONSTRAINT customers_status_check CHECK (status IN ('active', 'access_disabled', 'deleted'))
 );
 SELECT pg_catalog.pg_extension_config_dump('event_types.customers', '');
@@ -127,10 +137,10 @@ CREATE FUNCTION event_types.open_idle_periods(opened text[], closed text[])
 COMMENT ON FUNCTION event_types.open_idle_periods(text[], text[]) IS 'Number of idle period ids in opened that are not in closed (contracts.idle_periods)';
 
 CREATE TABLE event_types.contracts (
-	source text NOT NULL,
-	tenant text NOT NULL,
-	contract_id text NOT NULL,
-	customer_id text,
+	source text COLLATE "C" NOT NULL,
+	tenant text COLLATE "C" NOT NULL,
+	contract_id text COLLATE "C" NOT NULL,
+	customer_id text COLLATE "C",
 	main_contract_id text,
 	kind text NOT NULL,
 	base_status text,
@@ -153,20 +163,20 @@ CREATE TABLE event_types.contracts (
 	base_status_at timestamptz,
 	base_status_event_id text,
 	last_event_id text,
-	CONSTRAINT contracts_pkey PRIMARY KEY (source, tenant, contract_id),
+	CONSTRAINT contracts_pkey PRIMARY KEY (contract_id, tenant, source),
 	CONSTRAINT contracts_kind_check CHECK (kind IN ('main', 'module')),
 	CONSTRAINT contracts_base_status_check CHECK (base_status IN ('active', 'cancelled', 'deleted'))
 );
 SELECT pg_catalog.pg_extension_config_dump('event_types.contracts', '');
-CREATE INDEX contracts_customer_idx ON event_types.contracts (source, tenant, customer_id);
+CREATE INDEX contracts_customer_idx ON event_types.contracts (customer_id, tenant, source);
 COMMENT ON TABLE event_types.contracts IS 'Projection: main contracts and additional modules, maintained by the inbox trigger';
 
 CREATE TABLE event_types.bookings (
-	source text NOT NULL,
-	tenant text NOT NULL,
-	booking_id text NOT NULL,
+	source text COLLATE "C" NOT NULL,
+	tenant text COLLATE "C" NOT NULL,
+	booking_id text COLLATE "C" NOT NULL,
 	kind text NOT NULL,
-	customer_id text,
+	customer_id text COLLATE "C",
 	status text NOT NULL,
 	starts_at timestamptz,
 	ends_at timestamptz,
@@ -188,10 +198,10 @@ CREATE TABLE event_types.bookings (
 	details_at timestamptz,
 	details_event_id text,
 	last_event_id text,
-	CONSTRAINT bookings_pkey PRIMARY KEY (source, tenant, booking_id),
+	CONSTRAINT bookings_pkey PRIMARY KEY (booking_id, tenant, source),
 	CONSTRAINT bookings_status_check CHECK (status IN ('booked', 'cancelled'))
 );
 SELECT pg_catalog.pg_extension_config_dump('event_types.bookings', '');
-CREATE INDEX bookings_customer_idx ON event_types.bookings (source, tenant, customer_id);
+CREATE INDEX bookings_customer_idx ON event_types.bookings (customer_id, tenant, source);
 CREATE INDEX bookings_starts_idx ON event_types.bookings (starts_at);
 COMMENT ON TABLE event_types.bookings IS 'Projection: class, appointment, court bookings, ticketing reservations and orders, maintained by the inbox trigger';
