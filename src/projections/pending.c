@@ -10,7 +10,7 @@
  * associative, changes can be combined first: EtProjUpsert() merges a row
  * into the pending row of the same key, and EtProjFlush() writes all of
  * them with
- *		INSERT ... SELECT FROM unnest($1, ..., $n) ON CONFLICT DO UPDATE
+ *		INSERT ... SELECT FROM (SELECT unnest($1), ..., unnest($n)) ON CONFLICT DO UPDATE
  * -- the same merge expressions as before, one statement per table.
  *
  * The inbox's AFTER INSERT ... FOR EACH STATEMENT trigger flushes at the
