@@ -182,22 +182,6 @@ LogPlans(void)
 	plans_event_type_oid = et;
 }
 
-/*
- * Read the logged event (source, event_id) through events_pkey: its type,
- * time and content.  False if there is none.
- *
- * Not a prepared SELECT: the plan cache keeps a generic plan made when the
- * event log was small, and with the statistics of an empty or just
- * truncated table that plan is a sequential scan -- then kept while the
- * log grows, so every duplicate read the whole log.  A duplicate is found
- * by its primary key, always.
- *
- * The snapshot is taken as a non-read-only SPI statement takes it: the
- * transaction snapshot (a new one per call under READ COMMITTED, so an
- * event another session committed while we waited on it is seen), with the
- * command counter advanced so that events logged by earlier rows of the
- * same INSERT or COPY are seen too.
- */
 static int
 EventsColumn(TupleDesc desc, const char *name)
 {
@@ -208,6 +192,23 @@ EventsColumn(TupleDesc desc, const char *name)
 	return n;
 }
 
+/*
+ * Read the logged event (source, event_id) through events_pkey: its type,
+ * time and content.  False if there is none.
+ *
+ * Not a prepared SELECT: the plan cache settles on a generic plan made with
+ * whatever statistics the event log had then (autovacuum analyses it while
+ * it is empty or half loaded), and keeps it while the log grows.  Such a
+ * plan (a sequential scan, or a scan of the wrong index) made every
+ * duplicate read a large part of the log.  A duplicate is found by its
+ * primary key, always.
+ *
+ * The snapshot is taken as a non-read-only SPI statement takes it: the
+ * transaction snapshot (a new one per call under READ COMMITTED, so an
+ * event another session committed while we waited on it is seen), with the
+ * command counter advanced so that events logged by earlier rows of the
+ * same INSERT or COPY are seen too.
+ */
 static bool
 FetchLoggedEvent(const char *source, const char *event_id,
 				 int32 *code, TimestampTz *at, Datum *content)
