@@ -166,5 +166,17 @@ FROM (VALUES ('got_inbox'), ('got_events'), ('got_customers'), ('got_contracts')
 	 (VALUES ('copy'), ('insert_select')) AS p(path),
 	 pg_temp.differences(t.tbl, p.path) AS d;
 
+-- The keys every message's work goes through: the id first and the source
+-- last (a B-tree comparison stops at the first column that differs), ids
+-- COLLATE "C" (a comparison is a memcmp, whatever the database's locale).
+SELECT indexname, indexdef FROM pg_indexes
+WHERE schemaname = 'event_types' AND tablename IN ('events', 'customers', 'contracts', 'bookings')
+ORDER BY tablename, indexname;
+SELECT attrelid::regclass AS tbl, attname, attcollation::regcollation AS collation
+FROM pg_attribute
+WHERE attrelid IN ('event_types.events'::regclass, 'event_types.customers'::regclass)
+  AND attname IN ('source', 'tenant', 'event_id', 'entity_id', 'customer_id')
+ORDER BY attrelid, attnum;
+
 TRUNCATE event_types.inbox, event_types.events, event_types.customers,
 	event_types.contracts, event_types.bookings RESTART IDENTITY;
