@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Instructions per ingested message and per validated document, counted by
+# callgrind: repeatable to ~0.1% where bench/run.sh's timings move by 10-20%
+# between runs on these shared machines, so it is what tells a small change
+# from noise.  Not part of the test suite; prints a markdown table and one
+# "INSTRUCTIONS {...}" line.
+#
+#   bench/instructions.sh                # 40,000 messages, 20,000 documents per kind
+#   INSTR_MESSAGES=10000 INSTR_DOCS=5000 bench/instructions.sh
+#
+# How: a private cluster is filled (benchmark data from gen_data.py), then
+# stopped; each measured statement runs in a single-user backend
+# (postgres --single) under valgrind --tool=callgrind, once with the work
+# and once without it (the pipeline: the same session minus the INSERT;
+# validation: the same scan without the validator), and the difference is
+# divided by the number of messages or documents.  Every session starts
+# from the same stored state.
+# Counts are instructions of this machine's build (gcc -O2, PostgreSQL 15
+# from Debian); compare counts from the same machine and build only.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+cd "$root"
+scripts/setup.sh
+command -v valgrind >/dev/null || { apt-get update -qq && apt-get install -y -qq valgrind >/dev/null; }
+bin=/usr/lib/postgresql/15/bin
+messages=${INSTR_MESSAGES:-40000}
+docs=${INSTR_DOCS:-20000}
+
+make -s && make -s install >/dev/null
+work=$(mktemp -d /tmp/event_types_instr.XXXXXX)
+chmod 755 "$work"
+chown postgres "$work"   # the cluster and callgrind's files live here
+trap 'su postgres -c "$bin/pg_ctl -D $work/data stop -m immediate" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+
+python3 "$here/gen_data.py" "$work/gen" --docs "$docs" --messages "$messages" >/dev/null
+chmod -R a+rX "$work/gen"
+su postgres -c "$bin/initdb -D $work/data -A trust" >/dev/null
+su postgres -c "$bin/pg_ctl -D $work/data -o '-k $work -c listen_addresses=' -l $work/log start -w" >/dev/null
+psql="psql -X -q -h $work -U postgres -v ON_ERROR_STOP=1"
+$psql -c "CREATE DATABASE instr" >/dev/null
+$psql -d instr <<SQL >/dev/null
+CREATE EXTENSION event_types;
+CREATE TABLE staging (source text, payload jsonb, tenant text);
+COPY staging FROM '$work/gen/messages.copy';
+CREATE TABLE docs (kind text, doc jsonb);
+SQL
+for kind in ticketing_event gym_idle_period court_booking; do
+	$psql -d instr >/dev/null <<SQL
+CREATE TEMP TABLE d (doc jsonb);
+COPY d FROM '$work/gen/docs_$kind.copy';
+INSERT INTO docs SELECT '$kind', doc FROM d;
+SQL
+done
+$psql -d instr -c "VACUUM ANALYZE" >/dev/null
+su postgres -c "$bin/pg_ctl -D $work/data stop -w" >/dev/null
+
+# instructions of one single-user session running the statements in file $1
+count() {
+	rm -f "$work"/cg.*
+	su postgres -c "valgrind --tool=callgrind --callgrind-out-file=$work/cg.%p $bin/postgres --single -D $work/data instr" \
+		<"$1" >"$work/single.out" 2>"$work/single.err"
+	if grep -q "ERROR:" "$work/single.out" "$work/single.err"; then
+		grep -h "ERROR:" "$work/single.out" "$work/single.err" >&2
+		exit 1
+	fi
+	sed -n 's/^totals: *\([0-9]*\).*/\1/p' "$work"/cg.* | head -1
+}
+# (instructions with the statements $1 - instructions with $2) / $3
+per_unit() {
+	local with without
+	printf '%s\n' "$1" >"$work/with.sql"
+	printf '%s\n' "$2" >"$work/without.sql"
+	with=$(count "$work/with.sql")
+	without=$(count "$work/without.sql")
+	echo $(((with - without) / $3))
+}
+
+truncate="TRUNCATE event_types.inbox, event_types.events, event_types.customers, event_types.contracts, event_types.bookings"
+pipeline=$(per_unit "$truncate
+INSERT INTO event_types.inbox (source, payload, tenant) SELECT * FROM staging" "$truncate" "$messages")
+declare -A val
+for kind in ticketing_event gym_idle_period court_booking; do
+	# the schema as a constant, as in bench/run.sh's CHECK constraints; the
+	# session without validation scans the same rows and detoasts the same
+	# documents (jsonb_typeof), so only the validator's own work is counted
+	schema=$(tr '\n' ' ' <"$work/gen/schema_$kind.json" | sed "s/'/''/g")
+	val[$kind]=$(per_unit \
+		"SELECT count(*) FROM docs WHERE kind = '$kind' AND event_types.jsonb_matches_schema('$schema'::jsonb, doc) IS NOT NULL" \
+		"SELECT count(*) FROM docs WHERE kind = '$kind' AND jsonb_typeof(doc) IS NOT NULL" \
+		"$docs")
+done
+
+echo "| measured | units | instructions per unit |"
+echo "|---|---|---|"
+echo "| pipeline: INSERT ... SELECT into event_types.inbox | $messages messages | $pipeline |"
+for kind in ticketing_event gym_idle_period court_booking; do
+	echo "| jsonb_matches_schema, $kind documents | $docs documents | ${val[$kind]} |"
+done
+echo
+echo "INSTRUCTIONS {\"pipeline_per_message\": $pipeline, \"validation_per_document\": {\"ticketing_event\": ${val[ticketing_event]}, \"gym_idle_period\": ${val[gym_idle_period]}, \"court_booking\": ${val[court_booking]}}}"
