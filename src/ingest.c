@@ -221,6 +221,8 @@ FetchLoggedEvent(const char *source, const char *event_id,
 	IndexScanDesc scan;
 	TupleTableSlot *slot;
 	ScanKeyData keys[2];
+	int			source_col,
+				event_id_col;
 	bool		found;
 	int			i;
 
@@ -232,14 +234,16 @@ FetchLoggedEvent(const char *source, const char *event_id,
 		index->rd_index->indrelid != relid)
 		elog(ERROR, "index event_types.events_pkey is not on (source, event_id)");
 	/* whatever order the key columns have in the index */
+	source_col = EventsColumn(RelationGetDescr(rel), "source");
+	event_id_col = EventsColumn(RelationGetDescr(rel), "event_id");
 	for (i = 0; i < 2; i++)
 	{
 		AttrNumber	col = index->rd_index->indkey.values[i];
 		const char *value;
 
-		if (col == EventsColumn(RelationGetDescr(rel), "source"))
+		if (col == source_col)
 			value = source;
-		else if (col == EventsColumn(RelationGetDescr(rel), "event_id"))
+		else if (col == event_id_col)
 			value = event_id;
 		else
 			elog(ERROR, "index event_types.events_pkey is not on (source, event_id)");
