@@ -111,21 +111,7 @@ SET client_min_messages = warning;
 BEGIN;
 \i :cases
 
--- the same two functions as test/fuzz.sql
-CREATE FUNCTION pg_temp.validate(s jsonb, i jsonb) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	verdict boolean;
-	no_errors boolean;
-BEGIN
-	verdict := event_types.jsonb_matches_schema(s, i);
-	no_errors := NOT EXISTS (SELECT FROM event_types.validation_errors(s, i));
-	IF verdict IS DISTINCT FROM no_errors THEN
-		RETURN 'mismatch';
-	END IF;
-	RETURN CASE WHEN verdict THEN 'valid' ELSE 'invalid' END;
-EXCEPTION WHEN OTHERS THEN
-	RETURN 'error ' || SQLSTATE;
-END $$;
+\i test/fuzz/validate.sql
 
 CREATE FUNCTION pg_temp.ingest(src text, p jsonb, OUT outcome text, OUT errors jsonb)
 LANGUAGE plpgsql AS $$
@@ -265,7 +251,7 @@ find_crasher() {
 		echo "SET client_min_messages = warning;"
 		echo "BEGIN;"
 		echo "\\i $cases_file"
-		sed -n '/^-- the same two functions/,/^END \$\$;$/p' "$work/driver.sql"
+		echo "\\i test/fuzz/validate.sql"
 		sed -n '/^CREATE FUNCTION pg_temp.ingest/,/^END \$\$;$/p' "$work/driver.sql"
 		echo "\\o /dev/null"
 		awk -F'\t' '/^COPY fuzz_schema/ {s=1; next} /^COPY fuzz_message/ {m=1; next}

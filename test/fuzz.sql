@@ -11,20 +11,7 @@ SET client_min_messages = warning;
 
 SELECT plan(6);
 
-CREATE FUNCTION pg_temp.validate(s jsonb, i jsonb) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	verdict boolean;
-	no_errors boolean;
-BEGIN
-	verdict := event_types.jsonb_matches_schema(s, i);
-	no_errors := NOT EXISTS (SELECT FROM event_types.validation_errors(s, i));
-	IF verdict IS DISTINCT FROM no_errors THEN
-		RETURN 'mismatch';
-	END IF;
-	RETURN CASE WHEN verdict THEN 'valid' ELSE 'invalid' END;
-EXCEPTION WHEN OTHERS THEN
-	RETURN 'error ' || SQLSTATE;
-END $$;
+\i test/fuzz/validate.sql
 
 CREATE FUNCTION pg_temp.ingest(src text, p jsonb) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
