@@ -51,10 +51,7 @@ rounds=${CRASH_ROUNDS:-6}
 batch=${CRASH_BATCH:-20}
 nclients=${CRASH_CLIENTS:-2}
 seed=${CRASH_SEED:-$RANDOM}
-passed=0
-failed=0
-pass() { echo "PASS: $*"; passed=$((passed + 1)); }
-fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
+. scripts/checks.sh   # pass, fail, $passed, $failed
 
 work=$(mktemp -d /tmp/et-crash.XXXXXX)
 chmod 755 "$work"

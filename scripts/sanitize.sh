@@ -37,10 +37,7 @@ export PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning"
 
 fuzz_cases=${SANITIZE_FUZZ_CASES:-20000}
 fuzz_seed=${SANITIZE_FUZZ_SEED:-$(date +%s)}
-passed=0
-failed=0
-pass() { echo "PASS: $*"; passed=$((passed + 1)); }
-fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
+. scripts/checks.sh   # pass, fail, $passed, $failed
 
 work=$(mktemp -d /tmp/et-sanitize.XXXXXX)
 chmod 755 "$work"

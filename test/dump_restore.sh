@@ -22,8 +22,7 @@ cd "$(dirname "$0")/.."
 src_db=event_types_dump_src
 dst_db=event_types_dump_dst
 work=$(mktemp -d)
-passed=0
-failed=0
+. scripts/checks.sh   # pass, fail, $passed, $failed
 
 cleanup() {
 	psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $src_db" \
@@ -32,8 +31,6 @@ cleanup() {
 }
 [ -n "${KEEP:-}" ] || trap cleanup EXIT
 
-pass() { echo "PASS: $*"; passed=$((passed + 1)); }
-fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
 finish() {
 	echo "dump_restore: $passed passed, $failed failed"
 	[ "$failed" -eq 0 ]

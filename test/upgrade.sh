@@ -36,8 +36,7 @@ fresh_db=event_types_upgrade_fresh
 updated_db=event_types_upgrade_updated
 data_db=event_types_upgrade_data
 work=$(mktemp -d)
-passed=0
-failed=0
+. scripts/checks.sh   # pass, fail, $passed, $failed
 
 cleanup() {
 	psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $fresh_db" -c "DROP DATABASE IF EXISTS $updated_db" \
@@ -47,8 +46,6 @@ cleanup() {
 }
 [ -n "${KEEP:-}" ] || trap cleanup EXIT
 
-pass() { echo "PASS: $*"; passed=$((passed + 1)); }
-fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
 finish() {
 	echo "upgrade: $passed passed, $failed failed"
 	[ "$failed" -eq 0 ]
