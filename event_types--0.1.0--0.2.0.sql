@@ -139,6 +139,13 @@ CREATE OR REPLACE FUNCTION event_types.open_idle_periods(opened text[], closed t
 	LANGUAGE C IMMUTABLE PARALLEL SAFE
 	AS 'MODULE_PATHNAME', 'event_types_open_idle_periods';
 
+-- Validation is priced as what it is, about a hundred operators per
+-- document, so the planner runs cheap filters before it (why:
+-- src/sql/20_validator.sql).
+ALTER FUNCTION event_types.jsonb_matches_schema(jsonb, jsonb) COST 100;
+ALTER FUNCTION event_types.validation_errors(jsonb, jsonb) COST 100;
+ALTER FUNCTION event_types.validate_event(text, jsonb, text) COST 100;
+
 -- ---------------------------------------------------------------------------
 -- Optional per-tenant row-level security.
 --

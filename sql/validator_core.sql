@@ -207,3 +207,19 @@ SELECT jsonb_matches_schema('{"if": false}', '1') AS if_alone,
 -- "if" errors are never reported, only the branch that applies
 SELECT * FROM validation_errors(
 	'{"if": {"required": ["card"]}, "then": {"required": ["cvc"]}, "else": {"required": ["iban"]}}', '{}');
+-- Validation is priced at COST 100, not the 1 of a C function, so the
+-- planner runs a cheap filter first: the broken schema below is never even
+-- compiled, since no row has kind 'b'.  (With COST 1 the validator ran
+-- first, on every row, and this query failed.)
+CREATE TEMP TABLE cost_docs (kind text, doc jsonb);
+INSERT INTO cost_docs SELECT 'a', '{}' FROM generate_series(1, 10);
+ANALYZE cost_docs;
+EXPLAIN (COSTS OFF) SELECT count(*) FROM cost_docs
+WHERE kind = 'b' AND jsonb_matches_schema('{"$ref": "urn:nowhere"}', doc);
+SELECT count(*) FROM cost_docs
+WHERE kind = 'b' AND jsonb_matches_schema('{"$ref": "urn:nowhere"}', doc);
+SELECT p.oid::regprocedure AS function, p.procost
+FROM pg_proc p
+WHERE p.pronamespace = 'event_types'::regnamespace
+  AND p.proname IN ('jsonb_matches_schema', 'validation_errors', 'validate_event')
+ORDER BY 1::text;

@@ -7,7 +7,7 @@ CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS event_types;
 SET client_min_messages = warning;
 
-SELECT plan(75);
+SELECT plan(77);
 
 -- ------------------------------------------------------------------
 -- Function contract
@@ -273,6 +273,24 @@ SELECT is(
 	 WHERE pg_temp.matches(jsonb_build_object('minimum', k), '200')),
 	101,
 	'a schema passed through a PL/pgSQL parameter is re-read on every call (no stale cached program)');
+
+-- Validation is priced above an operator (COST 100): a cheap filter runs
+-- first, so the broken schema is never compiled when no row passes it.
+CREATE TEMP TABLE cost_docs (kind text, doc jsonb);
+INSERT INTO cost_docs SELECT 'a', '{}' FROM generate_series(1, 10);
+ANALYZE cost_docs;
+SELECT is(
+	(SELECT count(*)::int FROM cost_docs
+	 WHERE kind = 'b' AND event_types.jsonb_matches_schema('{"$ref": "urn:nowhere"}', doc)),
+	0,
+	'a cheap filter next to jsonb_matches_schema() runs first (the validator is not called)');
+SELECT is(
+	(SELECT array_agg(p.proname::text || '=' || p.procost ORDER BY p.proname)
+	 FROM pg_proc p
+	 WHERE p.pronamespace = 'event_types'::regnamespace
+	   AND p.proname IN ('jsonb_matches_schema', 'validation_errors', 'validate_event')),
+	ARRAY['jsonb_matches_schema=100', 'validate_event=100', 'validation_errors=100'],
+	'the validation functions are priced at COST 100');
 
 SELECT * FROM finish();
 ROLLBACK;
