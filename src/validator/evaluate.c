@@ -326,7 +326,7 @@ NumIsIntegral(Numeric n)
 											 NumericGetDatum(n))) == 0;
 }
 
-static bool
+static pg_attribute_always_inline bool
 TypeMatches(uint8 types, const JsonbValue *v)
 {
 	switch (v->type)
@@ -616,7 +616,7 @@ LeafVerdict(EvalState *st, EtNode *node, const JsonbValue *inst, bool *ok)
  * grows only when there is something to evaluate: most keys of a document
  * meet a trivial or no schema at all.
  */
-static inline bool
+static pg_attribute_always_inline bool
 EvalProperty(EvalState *st, EtNode *child, const JsonbValue *key,
 			 const JsonbValue *val, const char *keyword, const char *what)
 {
@@ -819,6 +819,15 @@ EvalObject(EvalState *st, EtNode *node, const JsonbValue *inst, Annot *ann)
 	if (node->nproperties || node->npattern_properties ||
 		node->additional_properties || node->property_names)
 	{
+		/*
+		 * The keywords in locals: the calls below take a non-const node, so
+		 * the compiler would otherwise load each field again for every key.
+		 */
+		const EtPropEntry *props = node->properties;
+		const int	nprops = node->nproperties;
+		const int	npatterns = node->npattern_properties;
+		EtNode	   *const additional = node->additional_properties;
+		EtNode	   *const names = node->property_names;
 		JbIter		it;
 		JsonbValue	key,
 					val;
@@ -834,20 +843,20 @@ EvalObject(EvalState *st, EtNode *node, const JsonbValue *inst, Annot *ann)
 			int			cmp = 1;
 
 			/* merge join: both sides are in JSONB key order */
-			while (pi < node->nproperties &&
-				   (cmp = JbKeyCompare(node->properties[pi].key, node->properties[pi].keylen,
+			while (pi < nprops &&
+				   (cmp = JbKeyCompare(props[pi].key, props[pi].keylen,
 									   key.val.string.val, key.val.string.len)) < 0)
 				pi++;
-			if (pi < node->nproperties && cmp == 0)
+			if (pi < nprops && cmp == 0)
 			{
 				matched = true;
-				required_seen += node->properties[pi].required;
+				required_seen += props[pi].required;
 				AnnotSet(ann, k);
-				if (!EvalProperty(st, node->properties[pi].node, &key, &val,
+				if (!EvalProperty(st, props[pi].node, &key, &val,
 								  "properties", "this property"))
 					FAIL();
 			}
-			for (p = 0; p < node->npattern_properties; p++)
+			for (p = 0; p < npatterns; p++)
 			{
 				EtPatternEntry *pe = &node->pattern_properties[p];
 
@@ -859,19 +868,19 @@ EvalObject(EvalState *st, EtNode *node, const JsonbValue *inst, Annot *ann)
 								  "this property"))
 					FAIL();
 			}
-			if (!matched && node->additional_properties)
+			if (!matched && additional)
 			{
 				AnnotSet(ann, k);
-				if (!EvalProperty(st, node->additional_properties, &key, &val,
+				if (!EvalProperty(st, additional, &key, &val,
 								  "additionalProperties", PropertyWhat(st, &key)))
 					FAIL();
 			}
-			if (node->property_names)
+			if (names)
 			{
 				bool		ok;
 
 				PushKey(st, key.val.string.val, key.val.string.len);
-				ok = EvalChild(st, node->property_names, &key, NULL, "propertyNames",
+				ok = EvalChild(st, names, &key, NULL, "propertyNames",
 							   "this property name");
 				PopPath(st);
 				if (!ok)

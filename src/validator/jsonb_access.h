@@ -183,7 +183,43 @@ JbObjectGet(const JsonbValue *obj, const char *key, int keylen, JsonbValue *out)
 										out) != NULL;
 }
 
-/* JSONB's object key order: length first, then bytes (lengthCompareJsonbString). */
+/* Big-endian loads: comparing them compares the bytes as memcmp does */
+static pg_attribute_always_inline uint64
+JbLoad8(const char *p)
+{
+	uint64		x;
+
+	memcpy(&x, p, 8);
+#ifndef WORDS_BIGENDIAN
+	x = pg_bswap64(x);
+#endif
+	return x;
+}
+
+static pg_attribute_always_inline uint32
+JbLoad4(const char *p)
+{
+	uint32		x;
+
+	memcpy(&x, p, 4);
+#ifndef WORDS_BIGENDIAN
+	x = pg_bswap32(x);
+#endif
+	return x;
+}
+
+#define JB_CMP_WORDS(x, y) \
+	do { if ((x) != (y)) return (x) < (y) ? -1 : 1; } while (0)
+
+/*
+ * JSONB's object key order: length first, then bytes (lengthCompareJsonbString).
+ *
+ * Keys are short and usually equal, so they are compared a word at a time
+ * and the tail is one more word that overlaps the bytes already found
+ * equal, not a byte loop: "eventGroupTitle" (15 bytes) takes two 8-byte
+ * compares.  Words are loaded big-endian, so the first differing byte
+ * decides the order.
+ */
 static inline int
 JbKeyCompare(const char *a, int alen, const char *b, int blen)
 {
@@ -191,32 +227,25 @@ JbKeyCompare(const char *a, int alen, const char *b, int blen)
 
 	if (alen != blen)
 		return alen < blen ? -1 : 1;
-
-	/*
-	 * Keys are short and usually equal: compare eight bytes at a time
-	 * inline rather than call memcmp; a differing word is compared in byte
-	 * order.
-	 */
-	for (i = 0; i + 8 <= alen; i += 8)
+	if (alen >= 8)
 	{
-		uint64		x,
-					y;
-
-		memcpy(&x, a + i, 8);
-		memcpy(&y, b + i, 8);
-		if (x != y)
-		{
-#ifndef WORDS_BIGENDIAN
-			x = pg_bswap64(x);
-			y = pg_bswap64(y);
-#endif
-			return x < y ? -1 : 1;
-		}
+		for (i = 0; i + 8 < alen; i += 8)
+			JB_CMP_WORDS(JbLoad8(a + i), JbLoad8(b + i));
+		JB_CMP_WORDS(JbLoad8(a + alen - 8), JbLoad8(b + alen - 8));
 	}
-	for (; i < alen; i++)
-		if (a[i] != b[i])
-			return (unsigned char) a[i] < (unsigned char) b[i] ? -1 : 1;
+	else if (alen >= 4)
+	{
+		JB_CMP_WORDS(JbLoad4(a), JbLoad4(b));
+		JB_CMP_WORDS(JbLoad4(a + alen - 4), JbLoad4(b + alen - 4));
+	}
+	else
+	{
+		for (i = 0; i < alen; i++)
+			JB_CMP_WORDS((unsigned char) a[i], (unsigned char) b[i]);
+	}
 	return 0;
 }
+
+#undef JB_CMP_WORDS
 
 #endif							/* ET_JSONB_ACCESS_H */
