@@ -104,7 +104,7 @@ IsDigit(char c)
 }
 
 /* Exactly n ASCII digits at s[*pos]. */
-static bool
+static pg_attribute_always_inline bool
 Digits(const char *s, int len, int *pos, int n, int *val)
 {
 	int			v = 0;
@@ -125,7 +125,7 @@ Digits(const char *s, int len, int *pos, int n, int *val)
 	return true;
 }
 
-static bool
+static pg_attribute_always_inline bool
 Expect(const char *s, int len, int *pos, char c)
 {
 	if (*pos < len && s[*pos] == c)
@@ -147,7 +147,7 @@ DaysInMonth(int year, int month)
 }
 
 /* full-date = date-fullyear "-" date-month "-" date-mday */
-static bool
+static pg_attribute_always_inline bool
 ParseFullDate(const char *s, int len, int *pos, DtParts *p)
 {
 	if (!Digits(s, len, pos, 4, &p->year) || !Expect(s, len, pos, '-') ||
@@ -165,7 +165,7 @@ ParseFullDate(const char *s, int len, int *pos, DtParts *p)
  * full-time = partial-time time-offset; the offset is required.  A leap
  * second is only valid at 23:59:60 UTC, i.e. after removing the offset.
  */
-static bool
+static pg_attribute_always_inline bool
 ParseFullTime(const char *s, int len, int *pos, DtParts *p)
 {
 	if (!Digits(s, len, pos, 2, &p->hour) || !Expect(s, len, pos, ':') ||
@@ -361,23 +361,23 @@ CheckDuration(const char *s, int len)
 static bool
 CheckUuid(const char *s, int len)
 {
+	/* hex digits, 0-9 a-f A-F: one table load per byte, no branches */
+	static const bool hex[256] = {
+		['0'] = true, ['1'] = true, ['2'] = true, ['3'] = true, ['4'] = true,
+		['5'] = true, ['6'] = true, ['7'] = true, ['8'] = true, ['9'] = true,
+		['a'] = true, ['b'] = true, ['c'] = true, ['d'] = true, ['e'] = true, ['f'] = true,
+		['A'] = true, ['B'] = true, ['C'] = true, ['D'] = true, ['E'] = true, ['F'] = true,
+	};
+	const unsigned char *u = (const unsigned char *) s;
+	bool		ok = true;
 	int			i;
 
-	if (len != 36)
+	/* 8-4-4-4-12 */
+	if (len != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-')
 		return false;
 	for (i = 0; i < 36; i++)
-	{
-		char		c = s[i];
-
-		if (i == 8 || i == 13 || i == 18 || i == 23)
-		{
-			if (c != '-')
-				return false;
-		}
-		else if (!IsDigit(c) && !(c >= 'a' && c <= 'f') && !(c >= 'A' && c <= 'F'))
-			return false;
-	}
-	return true;
+		ok &= (i == 8 || i == 13 || i == 18 || i == 23) || hex[u[i]];
+	return ok;
 }
 
 /* RFC 6901: "" or ("/" *(unescaped / "~0" / "~1"))* */
