@@ -275,12 +275,98 @@ EmailW(const pg_wchar *w, int n, bool idn)
 	return EtHostnameW(w + pos, n - pos, idn, false);
 }
 
+/*
+ * Bytes an ASCII dot-atom may hold besides "." (RFC 5321 atext), and
+ * letters, digits and "-" of host-name labels (LDH); one table, two bits.
+ */
+#define ATEXT	0x01
+#define LDH		0x02
+static const uint8 email_chars[128] = {
+	['!'] = ATEXT, ['#'] = ATEXT, ['$'] = ATEXT, ['%'] = ATEXT, ['&'] = ATEXT,
+	['\''] = ATEXT, ['*'] = ATEXT, ['+'] = ATEXT, ['/'] = ATEXT, ['='] = ATEXT,
+	['?'] = ATEXT, ['^'] = ATEXT, ['_'] = ATEXT, ['`'] = ATEXT, ['{'] = ATEXT,
+	['|'] = ATEXT, ['}'] = ATEXT, ['~'] = ATEXT,
+	['-'] = ATEXT | LDH,
+	['0'] = ATEXT | LDH, ['1'] = ATEXT | LDH, ['2'] = ATEXT | LDH, ['3'] = ATEXT | LDH,
+	['4'] = ATEXT | LDH, ['5'] = ATEXT | LDH, ['6'] = ATEXT | LDH, ['7'] = ATEXT | LDH,
+	['8'] = ATEXT | LDH, ['9'] = ATEXT | LDH,
+	['A'] = ATEXT | LDH, ['B'] = ATEXT | LDH, ['C'] = ATEXT | LDH, ['D'] = ATEXT | LDH,
+	['E'] = ATEXT | LDH, ['F'] = ATEXT | LDH, ['G'] = ATEXT | LDH, ['H'] = ATEXT | LDH,
+	['I'] = ATEXT | LDH, ['J'] = ATEXT | LDH, ['K'] = ATEXT | LDH, ['L'] = ATEXT | LDH,
+	['M'] = ATEXT | LDH, ['N'] = ATEXT | LDH, ['O'] = ATEXT | LDH, ['P'] = ATEXT | LDH,
+	['Q'] = ATEXT | LDH, ['R'] = ATEXT | LDH, ['S'] = ATEXT | LDH, ['T'] = ATEXT | LDH,
+	['U'] = ATEXT | LDH, ['V'] = ATEXT | LDH, ['W'] = ATEXT | LDH, ['X'] = ATEXT | LDH,
+	['Y'] = ATEXT | LDH, ['Z'] = ATEXT | LDH,
+	['a'] = ATEXT | LDH, ['b'] = ATEXT | LDH, ['c'] = ATEXT | LDH, ['d'] = ATEXT | LDH,
+	['e'] = ATEXT | LDH, ['f'] = ATEXT | LDH, ['g'] = ATEXT | LDH, ['h'] = ATEXT | LDH,
+	['i'] = ATEXT | LDH, ['j'] = ATEXT | LDH, ['k'] = ATEXT | LDH, ['l'] = ATEXT | LDH,
+	['m'] = ATEXT | LDH, ['n'] = ATEXT | LDH, ['o'] = ATEXT | LDH, ['p'] = ATEXT | LDH,
+	['q'] = ATEXT | LDH, ['r'] = ATEXT | LDH, ['s'] = ATEXT | LDH, ['t'] = ATEXT | LDH,
+	['u'] = ATEXT | LDH, ['v'] = ATEXT | LDH, ['w'] = ATEXT | LDH, ['x'] = ATEXT | LDH,
+	['y'] = ATEXT | LDH, ['z'] = ATEXT | LDH,
+};
+
+/*
+ * The common address, decided on its bytes: an ASCII dot-atom, "@", and
+ * LDH labels that are not A-labels.  True only if the address is valid;
+ * false means "ask EmailW", which decides everything else (quoted local
+ * parts, address literals, A-labels, non-ASCII) and every invalid address,
+ * so the verdict is always EmailW's (test/fast_paths.sql compares them).
+ */
+static bool
+EmailAsciiValid(const char *s, int len)
+{
+	const unsigned char *u = (const unsigned char *) s;
+	int			pos = 0;
+	int			start;
+
+	/* local part: Atom *("." Atom), at most 64 bytes */
+	for (;;)
+	{
+		start = pos;
+		while (pos < len && u[pos] < 128 && (email_chars[u[pos]] & ATEXT))
+			pos++;
+		if (pos == start || pos >= len)
+			return false;
+		if (u[pos] == '@')
+			break;
+		if (u[pos] != '.')
+			return false;
+		pos++;
+	}
+	if (pos > 64)
+		return false;
+	pos++;
+	/* domain: LDH labels of 1 to 63 bytes, at most 253 bytes in all */
+	if (len - pos > 253)
+		return false;
+	for (;;)
+	{
+		start = pos;
+		while (pos < len && u[pos] < 128 && (email_chars[u[pos]] & LDH))
+			pos++;
+		if (pos == start || pos - start > 63 ||
+			u[start] == '-' || u[pos - 1] == '-')
+			return false;
+		if (pos - start >= 4 && (u[start] | 0x20) == 'x' &&
+			(u[start + 1] | 0x20) == 'n' && u[start + 2] == '-' && u[start + 3] == '-')
+			return false;		/* an A-label: decoded by EmailW */
+		if (pos == len)
+			return true;
+		if (u[pos] != '.')
+			return false;
+		pos++;
+	}
+}
+
 bool
 EtFormatCheckEmail(const char *str, int len, bool idn)
 {
 	WStr		ws;
 	bool		ok;
 
+	if (!idn && EmailAsciiValid(str, len))
+		return true;
 	WStrInit(&ws, str, len);
 	ok = EmailW(ws.w, ws.n, idn);
 	WStrFree(&ws);
