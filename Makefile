@@ -21,6 +21,7 @@ OBJS = \
 	src/erasure.o \
 	src/extract.o \
 	src/ingest.o \
+	src/event_log.o \
 	src/json_get.o \
 	$(patsubst %.c,%.o,$(sort $(wildcard src/projections/*.c))) \
 	$(patsubst %.c,%.o,$(sort $(wildcard src/validator/*.c)))

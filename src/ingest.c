@@ -14,7 +14,9 @@
  *	   event_types.on_invalid = 'error', SQLSTATE 23514); a type not in the
  *	   catalogue -> 'unknown_type' (kept for reprocess() after an upgrade);
  *	3. typed columns (extract.c), then per event: INSERT INTO events ...
- *	   ON CONFLICT DO NOTHING.  A new event is applied to the projections;
+ *	   ON CONFLICT DO NOTHING, driven directly (event_log.c) unless the
+ *	   event log has triggers or other things only the SQL statement
+ *	   handles.  A new event is applied to the projections;
  *	   a known one is a duplicate if its (type, time, content) are equal,
  *	   else a conflict.  The row is 'accepted' if anything was applied.
  *
@@ -52,6 +54,7 @@
 #include "utils/timestamp.h"
 
 #include "erasure.h"
+#include "event_log.h"
 #include "event_record.h"
 #include "event_types.h"
 #include "extract.h"
@@ -284,6 +287,37 @@ FetchLoggedEvent(const char *source, const char *event_id,
 	return found;
 }
 
+/*
+ * The event log insert without a SQL statement (event_log.c), with the
+ * snapshot a non-read-only SPI statement would take: events logged by
+ * earlier rows of the same INSERT or COPY count as conflicts.
+ */
+static EtLogInsertResult
+InsertDirect(const Datum *values, const char *nulls)
+{
+	static const char *const columns[8] = {
+		"source", "event_id", "event_type", "tenant", "entity_id",
+		"occurred_at", "content", "inbox_id"
+	};
+	Oid			nsp = get_namespace_oid("event_types", false);
+	Oid			relid = get_relname_relid("events", nsp);
+	Oid			indexid = get_relname_relid("events_pkey", nsp);
+	bool		isnull[8];
+	EtLogInsertResult result;
+	int			i;
+
+	if (!OidIsValid(relid) || !OidIsValid(indexid))
+		elog(ERROR, "event_types.events or its primary key is missing");
+	for (i = 0; i < 8; i++)
+		isnull[i] = (nulls[i] == 'n');
+	PushActiveSnapshot(GetTransactionSnapshot());
+	CommandCounterIncrement();
+	UpdateActiveSnapshotCommandId();
+	result = EtLogInsertDirect(relid, indexid, 8, columns, values, isnull);
+	PopActiveSnapshot();
+	return result;
+}
+
 typedef enum LogOutcome
 {
 	LOG_NEW,
@@ -319,11 +353,20 @@ LogEvent(const EtEventRecord *r, Datum content, bool time_from_receipt)
 	values[6] = content;
 	values[7] = Int64GetDatum(r->inbox_id);
 
-	rc = SPI_execute_plan(insert_event_plan, values, nulls, false, 0);
-	if (rc != SPI_OK_INSERT)
-		elog(ERROR, "event log insert failed: %s", SPI_result_code_string(rc));
-	if (SPI_processed == 1)
-		return LOG_NEW;
+	switch (InsertDirect(values, nulls))
+	{
+		case LOG_INSERT_DONE:
+			return LOG_NEW;
+		case LOG_INSERT_CONFLICT:
+			break;
+		case LOG_INSERT_UNSUPPORTED:
+			rc = SPI_execute_plan(insert_event_plan, values, nulls, false, 0);
+			if (rc != SPI_OK_INSERT)
+				elog(ERROR, "event log insert failed: %s", SPI_result_code_string(rc));
+			if (SPI_processed == 1)
+				return LOG_NEW;
+			break;
+	}
 
 	/*
 	 * Seen before: the same event, or another one under the same id?  (Read

@@ -14,7 +14,7 @@ SET search_path = public, event_types;
 SET timezone = 'UTC';
 \i test/generated/fixtures.sql
 
-SELECT plan(215);
+SELECT plan(218);
 
 -- ---------------------------------------------------------------------------
 -- Tables, columns, indexes, triggers
@@ -564,6 +564,44 @@ SELECT is_empty(
 	   WHERE event_types.open_idle_periods(opened, closed) IS DISTINCT FROM
 			 (SELECT count(*)::int FROM (SELECT unnest(opened) EXCEPT SELECT unnest(closed)) AS open) $$,
 	'open_idle_periods() equals count(opened EXCEPT closed) on 604 id sets');
+
+-- The event log insert runs without a SQL statement (src/event_log.c) but
+-- keeps what the statement would do: CHECK constraints added to the log
+-- hold, and a row trigger or an added column sends the insert back to SQL,
+-- where the trigger fires once per logged event and the default applies.
+CREATE FUNCTION pg_temp.gym_checkin(uuid text) RETURNS jsonb LANGUAGE sql AS $$
+	SELECT jsonb_build_object('entityId', 77, 'uuid', uuid, 'payload',
+		jsonb_build_array(jsonb_build_object('timestamp', 1717405200000, 'type', 'CUSTOMER_CHECKIN')))
+$$;
+SELECT throws_ok(
+	$$ ALTER TABLE event_types.events ADD CONSTRAINT no_blocked CHECK (tenant <> 'blocked');
+	   INSERT INTO event_types.inbox (source, payload, tenant)
+	   VALUES ('gym', pg_temp.gym_checkin('a7000000-0000-4000-8000-000000000001'), 'blocked') $$,
+	'23514', 'new row for relation "events" violates check constraint "no_blocked"',
+	'a CHECK constraint added to the event log is enforced');
+SELECT is(pg_temp.probe_rolled_back(
+	$$ CREATE TABLE pg_temp.fired (event_id text);
+	   CREATE FUNCTION pg_temp.note_fired() RETURNS trigger LANGUAGE plpgsql AS
+		 'BEGIN INSERT INTO pg_temp.fired VALUES (NEW.event_id); RETURN NEW; END';
+	   CREATE TRIGGER note_fired AFTER INSERT ON event_types.events
+		 FOR EACH ROW EXECUTE FUNCTION pg_temp.note_fired();
+	   INSERT INTO event_types.inbox (source, payload)
+	   SELECT 'gym', pg_temp.gym_checkin(u)
+	   FROM unnest(ARRAY['a7000000-0000-4000-8000-000000000002', 'a7000000-0000-4000-8000-000000000003',
+						 'a7000000-0000-4000-8000-000000000002']) u $$,
+	$$ SELECT string_agg(event_id, ',' ORDER BY event_id) || ' / ' ||
+			  (SELECT string_agg(status, ',' ORDER BY id) FROM event_types.inbox
+			   WHERE payload->>'uuid' LIKE 'a7000000-%')
+	   FROM pg_temp.fired $$),
+	'a7000000-0000-4000-8000-000000000002,a7000000-0000-4000-8000-000000000003 / accepted,accepted,duplicate',
+	'a row trigger on the event log fires once per logged event, not for the duplicate');
+SELECT is(pg_temp.probe_rolled_back(
+	$$ ALTER TABLE event_types.events ADD COLUMN note text DEFAULT 'from the default';
+	   INSERT INTO event_types.inbox (source, payload)
+	   VALUES ('gym', pg_temp.gym_checkin('a7000000-0000-4000-8000-000000000004')) $$,
+	$$ SELECT note FROM event_types.events WHERE event_id = 'a7000000-0000-4000-8000-000000000004' $$),
+	'from the default',
+	'a column added to the event log gets its default');
 
 SELECT * FROM finish();
 ROLLBACK;

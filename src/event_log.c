@@ -1,0 +1,183 @@
+/*-------------------------------------------------------------------------
+ *
+ * event_log.c
+ *	  Insert one event into event_types.events, or find that its key is
+ *	  taken: INSERT ... ON CONFLICT (events_pkey) DO NOTHING without the
+ *	  planner and executor start-up of a SQL statement.
+ *
+ * The inbox trigger logs every event it accepts.  Through SPI that is a
+ * cached plan run per event, and starting and ending that plan (a Result
+ * node with its projection and slot, a ModifyTable node, opening the
+ * indexes) cost about a tenth of all the work per message.  Here the
+ * insertion is driven directly, with the same speculative-insertion
+ * protocol as the executor's ExecInsert() for ON CONFLICT DO NOTHING, so
+ * concurrency behaves exactly as before: a concurrent insert of the same
+ * key waits for the other transaction and then sees the conflict.
+ *
+ * Anything the direct path does not do itself -- row triggers, row-level
+ * security that applies to the owner (FORCE), generated columns, columns
+ * beyond the extension's own, a partitioned or otherwise unusual table --
+ * sends the insert back to the SQL statement (EtLogInsertDirect returns
+ * LOG_INSERT_UNSUPPORTED), so those features keep working as SQL defines
+ * them.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/table.h"
+#include "access/tableam.h"
+#include "access/xact.h"
+#include "catalog/pg_class.h"
+#include "executor/executor.h"
+#include "nodes/makefuncs.h"
+#include "storage/lmgr.h"
+#include "utils/rel.h"
+#include "utils/rls.h"
+#include "utils/snapmgr.h"
+
+#include "event_log.h"
+
+/*
+ * Can the direct path stand in for the SQL INSERT on this table?  It
+ * writes the columns it is given, in attribute order, and nothing else:
+ * the table must have exactly those columns in that order, no stored
+ * generated ones, no triggers and no row-level security the owner is
+ * subject to.
+ */
+static bool
+DirectPathApplies(Relation rel, int ncolumns, const char *const *names)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+	int			i;
+
+	if (rel->rd_rel->relkind != RELKIND_RELATION || rel->rd_rel->relispartition)
+		return false;
+	if (rel->trigdesc != NULL)
+		return false;
+	if (rel->rd_rel->relrowsecurity &&
+		check_enable_rls(RelationGetRelid(rel), InvalidOid, true) == RLS_ENABLED)
+		return false;
+	if (desc->constr && desc->constr->has_generated_stored)
+		return false;
+	if (desc->natts != ncolumns)
+		return false;
+	for (i = 0; i < ncolumns; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+
+		if (att->attisdropped || strcmp(NameStr(att->attname), names[i]) != 0)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Under REPEATABLE READ and SERIALIZABLE, a conflicting row our snapshot
+ * cannot see is a serialization failure, as ExecCheckTIDVisible() decides
+ * for ON CONFLICT DO NOTHING; a row of our own transaction never is.
+ */
+static void
+CheckConflictVisible(Relation rel, ItemPointer tid, Snapshot snapshot)
+{
+	TupleTableSlot *slot;
+
+	if (!IsolationUsesXactSnapshot())
+		return;
+	slot = table_slot_create(rel, NULL);
+	if (!table_tuple_fetch_row_version(rel, tid, SnapshotAny, slot))
+		elog(ERROR, "failed to fetch conflicting tuple for ON CONFLICT");
+	if (!table_tuple_satisfies_snapshot(rel, slot, snapshot))
+	{
+		bool		isnull;
+		TransactionId xmin;
+
+		xmin = DatumGetTransactionId(slot_getsysattr(slot, MinTransactionIdAttributeNumber,
+													 &isnull));
+		if (!TransactionIdIsCurrentTransactionId(xmin))
+			ereport(ERROR,
+					(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+					 errmsg("could not serialize access due to concurrent update")));
+	}
+	ExecDropSingleTupleTableSlot(slot);
+}
+
+/*
+ * Insert the row into relid unless index arbiter_index already holds its
+ * key.  names/values/isnull give the columns in attribute order.  The
+ * caller has set up the active snapshot as for a non-read-only SPI
+ * statement.
+ */
+EtLogInsertResult
+EtLogInsertDirect(Oid relid, Oid arbiter_index, int ncolumns,
+				  const char *const *names, const Datum *values, const bool *isnull)
+{
+	Relation	rel;
+	EState	   *estate;
+	ResultRelInfo *rri;
+	TupleTableSlot *slot;
+	List	   *arbiters;
+	EtLogInsertResult result;
+
+	rel = table_open(relid, RowExclusiveLock);
+	if (!DirectPathApplies(rel, ncolumns, names))
+	{
+		table_close(rel, NoLock);	/* the SQL statement takes the same lock */
+		return LOG_INSERT_UNSUPPORTED;
+	}
+
+	estate = CreateExecutorState();
+	estate->es_output_cid = GetCurrentCommandId(true);
+	estate->es_snapshot = GetActiveSnapshot();
+	rri = makeNode(ResultRelInfo);
+	/* no range table: error messages then name no columns as inserted */
+	InitResultRelInfo(rri, rel, 0, NULL, 0);
+	ExecOpenIndices(rri, true);
+	arbiters = list_make1_oid(arbiter_index);
+
+	slot = ExecInitExtraTupleSlot(estate, RelationGetDescr(rel), table_slot_callbacks(rel));
+	ExecClearTuple(slot);
+	memcpy(slot->tts_values, values, sizeof(Datum) * ncolumns);
+	memcpy(slot->tts_isnull, isnull, sizeof(bool) * ncolumns);
+	ExecStoreVirtualTuple(slot);
+	slot->tts_tableOid = relid;
+
+	/* NOT NULL and CHECK constraints, with the executor's messages */
+	if (RelationGetDescr(rel)->constr)
+		ExecConstraints(rri, slot, estate);
+
+	/* the speculative insertion of ExecInsert(), ON CONFLICT DO NOTHING */
+	for (;;)
+	{
+		ItemPointerData conflict_tid;
+		bool		spec_conflict = false;
+		uint32		token;
+		List	   *recheck;
+
+		if (!ExecCheckIndexConstraints(rri, slot, estate, &conflict_tid, arbiters))
+		{
+			CheckConflictVisible(rel, &conflict_tid, estate->es_snapshot);
+			result = LOG_INSERT_CONFLICT;
+			break;
+		}
+		token = SpeculativeInsertionLockAcquire(GetCurrentTransactionId());
+		table_tuple_insert_speculative(rel, slot, estate->es_output_cid, 0, NULL, token);
+		recheck = ExecInsertIndexTuples(rri, slot, estate, false, true,
+										&spec_conflict, arbiters);
+		table_tuple_complete_speculative(rel, slot, token, !spec_conflict);
+		SpeculativeInsertionLockRelease(GetCurrentTransactionId());
+		list_free(recheck);
+		if (!spec_conflict)
+		{
+			result = LOG_INSERT_DONE;
+			break;
+		}
+		/* another transaction inserted the key meanwhile: check again */
+	}
+
+	ExecCloseIndices(rri);
+	ExecResetTupleTable(estate->es_tupleTable, false);
+	FreeExecutorState(estate);
+	table_close(rel, NoLock);
+	return result;
+}
