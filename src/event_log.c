@@ -31,7 +31,10 @@
 #include "catalog/pg_class.h"
 #include "executor/executor.h"
 #include "nodes/makefuncs.h"
+#include "nodes/pg_list.h"
 #include "storage/lmgr.h"
+#include "utils/inval.h"
+#include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/rls.h"
 #include "utils/snapmgr.h"
@@ -103,6 +106,149 @@ CheckConflictVisible(Relation rel, ItemPointer tid, Snapshot snapshot)
 }
 
 /*
+ * The event log opened for insertion: the table, its indexes, an executor
+ * state and a slot.  Opening the four indexes and closing them again cost
+ * more than a tenth of the work per event, so the first event of a
+ * statement opens them and the statement's end closes them (EtLogClose(),
+ * from the inbox's statement trigger; reprocess() calls it too).
+ *
+ * The references belong to the resource owner of the (sub)transaction that
+ * opened them, and transaction callbacks keep the cache honest when a
+ * statement does not end normally: a (sub)transaction about to commit
+ * closes what it opened (no reference may outlive it), an abort forgets it
+ * (the resource owner has released the references).  A relcache
+ * invalidation of the table or an index (DDL in this transaction) makes the
+ * next event open everything afresh.
+ */
+typedef struct LogTarget
+{
+	bool		open;
+	bool		stale;
+	Oid			relid;
+	Oid			indexid;
+	Relation	rel;
+	EState	   *estate;			/* memory in a child of TopTransactionContext */
+	ResultRelInfo *rri;
+	TupleTableSlot *slot;
+	List	   *arbiters;
+	ResourceOwner owner;		/* holds the relation and index references */
+	SubTransactionId subid;		/* the subtransaction that opened it */
+} LogTarget;
+
+static LogTarget target;
+static bool callbacks_registered = false;
+
+/* Close properly: references released, memory freed. */
+static void
+CloseTarget(void)
+{
+	ResourceOwner save = CurrentResourceOwner;
+
+	if (!target.open)
+		return;
+	target.open = false;
+	CurrentResourceOwner = target.owner;
+	ExecCloseIndices(target.rri);
+	ExecResetTupleTable(target.estate->es_tupleTable, false);
+	FreeExecutorState(target.estate);
+	table_close(target.rel, NoLock);
+	CurrentResourceOwner = save;
+}
+
+static void
+LogXactCallback(XactEvent event, void *arg)
+{
+	switch (event)
+	{
+		case XACT_EVENT_PRE_COMMIT:
+		case XACT_EVENT_PARALLEL_PRE_COMMIT:
+		case XACT_EVENT_PRE_PREPARE:
+			CloseTarget();
+			break;
+		default:
+			/* aborted: the resource owner released the references */
+			target.open = false;	/* memory goes with TopTransactionContext */
+			break;
+	}
+}
+
+static void
+LogSubXactCallback(SubXactEvent event, SubTransactionId mySubid,
+				   SubTransactionId parentSubid, void *arg)
+{
+	if (!target.open || target.subid != mySubid)
+		return;
+	if (event == SUBXACT_EVENT_PRE_COMMIT_SUB)
+		CloseTarget();
+	else if (event == SUBXACT_EVENT_ABORT_SUB)
+	{
+		target.open = false;
+		MemoryContextDelete(target.estate->es_query_cxt);
+	}
+}
+
+static void
+LogRelcacheCallback(Datum arg, Oid relid)
+{
+	int			i;
+
+	if (!target.open)
+		return;
+	if (relid == InvalidOid || relid == target.relid)
+		target.stale = true;
+	for (i = 0; i < target.rri->ri_NumIndices; i++)
+		if (relid == RelationGetRelid(target.rri->ri_IndexRelationDescs[i]))
+			target.stale = true;
+}
+
+/* Open relid for direct insertion; false if the SQL statement must do it */
+static bool
+OpenTarget(Oid relid, Oid indexid, int ncolumns, const char *const *names)
+{
+	Relation	rel;
+	ResourceOwner save = CurrentResourceOwner;
+	MemoryContext old;
+
+	if (!callbacks_registered)
+	{
+		RegisterXactCallback(LogXactCallback, NULL);
+		RegisterSubXactCallback(LogSubXactCallback, NULL);
+		CacheRegisterRelcacheCallback(LogRelcacheCallback, (Datum) 0);
+		callbacks_registered = true;
+	}
+	/* the (sub)transaction's owner: statements (portals) end before it does */
+	CurrentResourceOwner = CurTransactionResourceOwner;
+	rel = table_open(relid, RowExclusiveLock);
+	if (!DirectPathApplies(rel, ncolumns, names))
+	{
+		table_close(rel, NoLock);	/* the SQL statement takes the same lock */
+		CurrentResourceOwner = save;
+		return false;
+	}
+	old = MemoryContextSwitchTo(TopTransactionContext);
+	target.estate = CreateExecutorState();
+	MemoryContextSwitchTo(target.estate->es_query_cxt);
+	target.rri = makeNode(ResultRelInfo);
+	/* no range table: error messages then name no columns as inserted */
+	InitResultRelInfo(target.rri, rel, 0, NULL, 0);
+	ExecOpenIndices(target.rri, true);
+	target.arbiters = list_make1_oid(indexid);
+	target.slot = ExecInitExtraTupleSlot(target.estate, RelationGetDescr(rel),
+										 table_slot_callbacks(rel));
+	MemoryContextSwitchTo(old);
+	CurrentResourceOwner = save;
+
+	target.rel = rel;
+	target.relid = relid;
+	target.indexid = indexid;
+	target.owner = CurTransactionResourceOwner;
+	target.subid = GetCurrentSubTransactionId();
+	target.stale = false;
+	target.open = true;
+	return true;
+}
+
+/*
  * Insert the row into relid unless index arbiter_index already holds its
  * key.  names/values/isnull give the columns in attribute order.  The
  * caller has set up the active snapshot as for a non-read-only SPI
@@ -112,30 +258,21 @@ EtLogInsertResult
 EtLogInsertDirect(Oid relid, Oid arbiter_index, int ncolumns,
 				  const char *const *names, const Datum *values, const bool *isnull)
 {
-	Relation	rel;
 	EState	   *estate;
-	ResultRelInfo *rri;
 	TupleTableSlot *slot;
-	List	   *arbiters;
 	EtLogInsertResult result;
 
-	rel = table_open(relid, RowExclusiveLock);
-	if (!DirectPathApplies(rel, ncolumns, names))
-	{
-		table_close(rel, NoLock);	/* the SQL statement takes the same lock */
+	if (target.open &&
+		(target.stale || target.relid != relid || target.indexid != arbiter_index ||
+		 target.subid != GetCurrentSubTransactionId()))
+		CloseTarget();
+	if (!target.open && !OpenTarget(relid, arbiter_index, ncolumns, names))
 		return LOG_INSERT_UNSUPPORTED;
-	}
-
-	estate = CreateExecutorState();
+	estate = target.estate;
+	slot = target.slot;
 	estate->es_output_cid = GetCurrentCommandId(true);
 	estate->es_snapshot = GetActiveSnapshot();
-	rri = makeNode(ResultRelInfo);
-	/* no range table: error messages then name no columns as inserted */
-	InitResultRelInfo(rri, rel, 0, NULL, 0);
-	ExecOpenIndices(rri, true);
-	arbiters = list_make1_oid(arbiter_index);
 
-	slot = ExecInitExtraTupleSlot(estate, RelationGetDescr(rel), table_slot_callbacks(rel));
 	ExecClearTuple(slot);
 	memcpy(slot->tts_values, values, sizeof(Datum) * ncolumns);
 	memcpy(slot->tts_isnull, isnull, sizeof(bool) * ncolumns);
@@ -143,8 +280,8 @@ EtLogInsertDirect(Oid relid, Oid arbiter_index, int ncolumns,
 	slot->tts_tableOid = relid;
 
 	/* NOT NULL and CHECK constraints, with the executor's messages */
-	if (RelationGetDescr(rel)->constr)
-		ExecConstraints(rri, slot, estate);
+	if (RelationGetDescr(target.rel)->constr)
+		ExecConstraints(target.rri, slot, estate);
 
 	/* the speculative insertion of ExecInsert(), ON CONFLICT DO NOTHING */
 	for (;;)
@@ -154,17 +291,18 @@ EtLogInsertDirect(Oid relid, Oid arbiter_index, int ncolumns,
 		uint32		token;
 		List	   *recheck;
 
-		if (!ExecCheckIndexConstraints(rri, slot, estate, &conflict_tid, arbiters))
+		if (!ExecCheckIndexConstraints(target.rri, slot, estate, &conflict_tid,
+									   target.arbiters))
 		{
-			CheckConflictVisible(rel, &conflict_tid, estate->es_snapshot);
+			CheckConflictVisible(target.rel, &conflict_tid, estate->es_snapshot);
 			result = LOG_INSERT_CONFLICT;
 			break;
 		}
 		token = SpeculativeInsertionLockAcquire(GetCurrentTransactionId());
-		table_tuple_insert_speculative(rel, slot, estate->es_output_cid, 0, NULL, token);
-		recheck = ExecInsertIndexTuples(rri, slot, estate, false, true,
-										&spec_conflict, arbiters);
-		table_tuple_complete_speculative(rel, slot, token, !spec_conflict);
+		table_tuple_insert_speculative(target.rel, slot, estate->es_output_cid, 0, NULL, token);
+		recheck = ExecInsertIndexTuples(target.rri, slot, estate, false, true,
+										&spec_conflict, target.arbiters);
+		table_tuple_complete_speculative(target.rel, slot, token, !spec_conflict);
 		SpeculativeInsertionLockRelease(GetCurrentTransactionId());
 		list_free(recheck);
 		if (!spec_conflict)
@@ -174,10 +312,15 @@ EtLogInsertDirect(Oid relid, Oid arbiter_index, int ncolumns,
 		}
 		/* another transaction inserted the key meanwhile: check again */
 	}
-
-	ExecCloseIndices(rri);
-	ExecResetTupleTable(estate->es_tupleTable, false);
-	FreeExecutorState(estate);
-	table_close(rel, NoLock);
+	ExecClearTuple(slot);
+	ResetPerTupleExprContext(estate);
+	estate->es_snapshot = InvalidSnapshot;	/* popped by the caller */
 	return result;
+}
+
+/* End of a statement (or of reprocess()): release the event log. */
+void
+EtLogClose(void)
+{
+	CloseTarget();
 }

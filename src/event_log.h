@@ -19,4 +19,6 @@ extern EtLogInsertResult EtLogInsertDirect(Oid relid, Oid arbiter_index, int nco
 										   const char *const *names,
 										   const Datum *values, const bool *isnull);
 
+extern void EtLogClose(void);
+
 #endif							/* ET_EVENT_LOG_H */

@@ -702,6 +702,7 @@ event_types_reprocess(PG_FUNCTION_ARGS)
 
 	status = EtProcessMessage(source, payload, &hints, &errors);
 	EtProjFlush();				/* reprocess is no INSERT: no statement trigger */
+	EtLogClose();
 	{
 		Oid			types[3] = {TEXTOID, JSONBOID, INT8OID};
 		Datum		values[3];

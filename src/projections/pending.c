@@ -39,6 +39,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 
+#include "event_log.h"
 #include "event_types.h"
 #include "projection.h"
 
@@ -539,7 +540,8 @@ EtProjFlush(void)
 
 /*
  * AFTER INSERT ... FOR EACH STATEMENT trigger on event_types.inbox: write
- * the projection changes of the statement's messages.
+ * the projection changes of the statement's messages, and close the event
+ * log the statement kept open.
  */
 ET_FUNCTION_INFO(event_types_inbox_flush);
 Datum
@@ -553,6 +555,8 @@ event_types_inbox_flush(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("event_types_inbox_flush() must be an AFTER ... FOR EACH STATEMENT trigger")));
+	/* the statement's events are logged: release the event log (event_log.c) */
+	EtLogClose();
 	if (pending_rows == NULL)
 		return PointerGetDatum(NULL);
 	if (SPI_connect() != SPI_OK_CONNECT)
