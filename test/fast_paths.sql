@@ -1,6 +1,7 @@
 -- The validator's fast paths against the general ones they stand in for:
 -- the bit-parallel matcher for simple patterns (src/validator/regex_simple.c)
--- against PostgreSQL's regex engine, host-name checks on ASCII names, the
+-- against PostgreSQL's regex engine, host-name checks on ASCII names, plain
+-- ASCII email addresses (EmailAsciiValid) against the full check, the
 -- display-scale test for "integer", the leaf verdicts and the "required"
 -- count of boolean validation against error collection.  Each would fail
 -- if its fast path answered differently from the slow one.
