@@ -27,6 +27,7 @@ COMMIT;
 
 -- a CHECK constraint added to the log holds; the error can be caught and
 -- the next insert in the same transaction logs its event
+CREATE TEMP TABLE caught (message text);
 ALTER TABLE event_types.events ADD CONSTRAINT no_blocked CHECK (tenant <> 'blocked');
 DO $$
 BEGIN
@@ -34,12 +35,13 @@ BEGIN
 		INSERT INTO event_types.inbox (source, payload, tenant)
 		VALUES ('gym', pg_temp.checkin('a0000000-0000-4000-8000-000000000002'), 'blocked');
 	EXCEPTION WHEN check_violation THEN
-		RAISE NOTICE 'caught: %', SQLERRM;
+		INSERT INTO caught VALUES (SQLERRM);
 	END;
 	INSERT INTO event_types.inbox (source, payload)
 	VALUES ('gym', pg_temp.checkin('a0000000-0000-4000-8000-000000000003'));
 END $$;
 ALTER TABLE event_types.events DROP CONSTRAINT no_blocked;
+SELECT message FROM caught;
 SELECT event_id, tenant FROM event_types.events ORDER BY event_id;
 
 -- savepoints: a rolled back insert leaves no event, a released one stays
@@ -62,7 +64,7 @@ BEGIN
 	BEGIN
 		INSERT INTO event_types.inbox (source, payload) VALUES ('gym', pg_temp.checkin(u));
 	EXCEPTION WHEN others THEN
-		RAISE NOTICE 'nested: %', SQLERRM;
+		INSERT INTO caught VALUES (SQLERRM);
 	END;
 	RETURN 'gym';
 END $$;
@@ -72,6 +74,7 @@ SELECT pg_temp.nested_source('b0000000-0000-4000-8000-00000000000' || g),
 FROM generate_series(1, 3) g;
 SELECT left(event_id, 1) AS kind, count(*) FROM event_types.events
 GROUP BY 1 ORDER BY 1;
+SELECT count(*) AS errors_caught FROM caught;
 
 -- an index created between two inserts of one transaction gets the events
 -- of the second
