@@ -14,9 +14,10 @@
  * concurrency behaves exactly as before: a concurrent insert of the same
  * key waits for the other transaction and then sees the conflict.
  *
- * Anything the direct path does not do itself -- row triggers, row-level
+ * Anything the direct path does not do itself -- triggers, row-level
  * security that applies to the owner (FORCE), generated columns, columns
- * beyond the extension's own, a partitioned or otherwise unusual table --
+ * beyond the extension's own, a partitioned or otherwise unusual table, a
+ * user without INSERT privilege --
  * sends the insert back to the SQL statement (EtLogInsertDirect returns
  * LOG_INSERT_UNSUPPORTED), so those features keep working as SQL defines
  * them.
@@ -30,9 +31,11 @@
 #include "access/xact.h"
 #include "catalog/pg_class.h"
 #include "executor/executor.h"
+#include "miscadmin.h"
 #include "nodes/makefuncs.h"
 #include "nodes/pg_list.h"
 #include "storage/lmgr.h"
+#include "utils/acl.h"
 #include "utils/inval.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
@@ -45,8 +48,10 @@
  * Can the direct path stand in for the SQL INSERT on this table?  It
  * writes the columns it is given, in attribute order, and nothing else:
  * the table must have exactly those columns in that order, no stored
- * generated ones, no triggers and no row-level security the owner is
- * subject to.
+ * generated ones, no triggers and no row-level security the user is
+ * subject to; and the user (the extension owner in the inbox trigger, the
+ * caller in reprocess()) must have INSERT on it, else the statement
+ * reports the missing privilege.
  */
 static bool
 DirectPathApplies(Relation rel, int ncolumns, const char *const *names)
@@ -57,6 +62,8 @@ DirectPathApplies(Relation rel, int ncolumns, const char *const *names)
 	if (rel->rd_rel->relkind != RELKIND_RELATION || rel->rd_rel->relispartition)
 		return false;
 	if (rel->trigdesc != NULL)
+		return false;
+	if (pg_class_aclcheck(RelationGetRelid(rel), GetUserId(), ACL_INSERT) != ACLCHECK_OK)
 		return false;
 	if (rel->rd_rel->relrowsecurity &&
 		check_enable_rls(RelationGetRelid(rel), InvalidOid, true) == RLS_ENABLED)

@@ -14,7 +14,7 @@ SET search_path = public, event_types;
 SET timezone = 'UTC';
 \i test/generated/fixtures.sql
 
-SELECT plan(218);
+SELECT plan(220);
 
 -- ---------------------------------------------------------------------------
 -- Tables, columns, indexes, triggers
@@ -602,6 +602,34 @@ SELECT is(pg_temp.probe_rolled_back(
 	$$ SELECT note FROM event_types.events WHERE event_id = 'a7000000-0000-4000-8000-000000000004' $$),
 	'from the default',
 	'a column added to the event log gets its default');
+
+-- The direct insert checks the INSERT privilege of the user, as the SQL
+-- statement does: reprocess() runs as its caller, and a caller without
+-- INSERT on the event log gets the statement's permission error.
+INSERT INTO event_types.inbox (source, payload)
+VALUES ('gym', pg_temp.gym_checkin('a7000000-0000-4000-8000-000000000009'));
+DELETE FROM event_types.events WHERE event_id = 'a7000000-0000-4000-8000-000000000009';
+CREATE ROLE et_test_operator NOLOGIN;
+GRANT USAGE ON SCHEMA event_types TO et_test_operator;
+GRANT EXECUTE ON FUNCTION event_types.reprocess(bigint) TO et_test_operator;
+GRANT SELECT, UPDATE ON event_types.inbox TO et_test_operator;
+GRANT SELECT ON event_types.events TO et_test_operator;
+GRANT SELECT, INSERT, UPDATE ON event_types.customers, event_types.contracts,
+	event_types.bookings TO et_test_operator;
+CREATE FUNCTION pg_temp.reprocess_as_operator(uuid text) RETURNS text
+LANGUAGE plpgsql SECURITY DEFINER AS $$
+BEGIN
+	RETURN event_types.reprocess((SELECT id FROM event_types.inbox WHERE payload->>'uuid' = uuid));
+EXCEPTION WHEN insufficient_privilege THEN
+	RETURN SQLERRM;
+END $$;
+ALTER FUNCTION pg_temp.reprocess_as_operator(text) OWNER TO et_test_operator;
+SELECT is(pg_temp.reprocess_as_operator('a7000000-0000-4000-8000-000000000009'),
+		  'permission denied for table events',
+		  'reprocess() by a user without INSERT on the event log fails with the permission error');
+GRANT INSERT ON event_types.events TO et_test_operator;
+SELECT is(pg_temp.reprocess_as_operator('a7000000-0000-4000-8000-000000000009'), 'accepted',
+		  '... and logs the event once the user has INSERT');
 
 SELECT * FROM finish();
 ROLLBACK;
