@@ -116,6 +116,22 @@ FROM generate_series(1, 3) g;
 SELECT event_id FROM pg_temp.fired ORDER BY event_id;
 ROLLBACK;
 
+-- but DDL that needs the log closed (ALTER TABLE, TRUNCATE) cannot run
+-- inside the INSERT, as for any table a statement has open
+CREATE FUNCTION pg_temp.alter_at(g int) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+	IF g = 2 THEN
+		ALTER TABLE event_types.events ADD COLUMN note text;
+	END IF;
+	RETURN 'gym';
+END $$;
+\set VERBOSITY terse
+INSERT INTO event_types.inbox (source, payload)
+SELECT pg_temp.alter_at(g), pg_temp.checkin('d1000000-0000-4000-8000-00000000000' || g)
+FROM generate_series(1, 3) g;
+\set VERBOSITY default
+SELECT count(*) FROM event_types.events WHERE event_id LIKE 'd1%';
+
 -- one COPY with the same message twice: accepted, then duplicate
 COPY event_types.inbox (source, payload) FROM stdin;
 gym	{"entityId": 5, "uuid": "f0000000-0000-4000-8000-000000000001", "payload": [{"timestamp": 1717405200000, "type": "CUSTOMER_CHECKIN"}]}
