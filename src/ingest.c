@@ -42,6 +42,7 @@
 #include "commands/trigger.h"
 #include "executor/spi.h"
 #include "executor/tuptable.h"
+#include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
@@ -156,6 +157,17 @@ ErrorsToJsonb(const EtErrorList *errors)
  * ----------------------------------------------------------------
  */
 
+/*
+ * The event log's columns, in their table order, as LogEvent() fills them:
+ * for the SQL statement and for the direct insert (event_log.c), which
+ * checks that the table still has exactly these.
+ */
+#define EVENT_COLUMNS 8
+static const char *const event_columns[EVENT_COLUMNS] = {
+	"source", "event_id", "event_type", "tenant", "entity_id",
+	"occurred_at", "content", "inbox_id"
+};
+
 /* Prepared insert into the event log; backend lifetime, see LogPlans() */
 static SPIPlanPtr insert_event_plan = NULL;
 static Oid	plans_event_type_oid = InvalidOid;
@@ -170,14 +182,21 @@ LogPlans(void)
 	if (insert_event_plan)
 		SPI_freeplan(insert_event_plan);
 	{
-		Oid			types[8] = {TEXTOID, TEXTOID, et, TEXTOID, TEXTOID,
+		Oid			types[EVENT_COLUMNS] = {TEXTOID, TEXTOID, et, TEXTOID, TEXTOID,
 		TIMESTAMPTZOID, JSONBOID, INT8OID};
+		StringInfoData sql;
 		SPIPlanPtr	p;
+		int			i;
 
-		p = SPI_prepare("INSERT INTO event_types.events "
-						"(source, event_id, event_type, tenant, entity_id, occurred_at, content, inbox_id) "
-						"VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
-						"ON CONFLICT ON CONSTRAINT events_pkey DO NOTHING", 8, types);
+		initStringInfo(&sql);
+		appendStringInfoString(&sql, "INSERT INTO event_types.events (");
+		for (i = 0; i < EVENT_COLUMNS; i++)
+			appendStringInfo(&sql, "%s%s", i ? ", " : "", event_columns[i]);
+		appendStringInfoString(&sql, ") VALUES (");
+		for (i = 0; i < EVENT_COLUMNS; i++)
+			appendStringInfo(&sql, "%s$%d", i ? ", " : "", i + 1);
+		appendStringInfoString(&sql, ") ON CONFLICT ON CONSTRAINT events_pkey DO NOTHING");
+		p = SPI_prepare(sql.data, EVENT_COLUMNS, types);
 		if (p == NULL || SPI_keepplan(p) != 0)
 			elog(ERROR, "could not prepare the event log insert");
 		insert_event_plan = p;
@@ -295,25 +314,21 @@ FetchLoggedEvent(const char *source, const char *event_id,
 static EtLogInsertResult
 InsertDirect(const Datum *values, const char *nulls)
 {
-	static const char *const columns[8] = {
-		"source", "event_id", "event_type", "tenant", "entity_id",
-		"occurred_at", "content", "inbox_id"
-	};
 	Oid			nsp = get_namespace_oid("event_types", false);
 	Oid			relid = get_relname_relid("events", nsp);
 	Oid			indexid = get_relname_relid("events_pkey", nsp);
-	bool		isnull[8];
+	bool		isnull[EVENT_COLUMNS];
 	EtLogInsertResult result;
 	int			i;
 
 	if (!OidIsValid(relid) || !OidIsValid(indexid))
 		elog(ERROR, "event_types.events or its primary key is missing");
-	for (i = 0; i < 8; i++)
+	for (i = 0; i < EVENT_COLUMNS; i++)
 		isnull[i] = (nulls[i] == 'n');
 	PushActiveSnapshot(GetTransactionSnapshot());
 	CommandCounterIncrement();
 	UpdateActiveSnapshotCommandId();
-	result = EtLogInsertDirect(relid, indexid, 8, columns, values, isnull);
+	result = EtLogInsertDirect(relid, indexid, EVENT_COLUMNS, event_columns, values, isnull);
 	PopActiveSnapshot();
 	return result;
 }
@@ -334,8 +349,8 @@ typedef enum LogOutcome
 static LogOutcome
 LogEvent(const EtEventRecord *r, Datum content, bool time_from_receipt)
 {
-	Datum		values[8];
-	char		nulls[8] = "        ";
+	Datum		values[EVENT_COLUMNS];
+	char		nulls[EVENT_COLUMNS] = "        ";
 	int			rc;
 	int32		code;
 	TimestampTz at;
