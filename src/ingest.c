@@ -204,6 +204,33 @@ LogPlans(void)
 	plans_event_type_oid = et;
 }
 
+/* The event log and its primary key, found by name */
+static void
+EventLogOids(Oid *relid, Oid *indexid)
+{
+	Oid			nsp = get_namespace_oid("event_types", false);
+
+	*relid = get_relname_relid("events", nsp);
+	*indexid = get_relname_relid("events_pkey", nsp);
+	if (!OidIsValid(*relid) || !OidIsValid(*indexid))
+		elog(ERROR, "event_types.events or its primary key is missing");
+}
+
+/*
+ * Push the snapshot a non-read-only SPI statement would take: the
+ * transaction snapshot (a new one per call under READ COMMITTED, so an
+ * event another session committed while we waited on it is seen), with the
+ * command counter advanced so that events logged by earlier rows of the
+ * same INSERT or COPY are seen too.  The caller pops it.
+ */
+static void
+PushStatementSnapshot(void)
+{
+	PushActiveSnapshot(GetTransactionSnapshot());
+	CommandCounterIncrement();
+	UpdateActiveSnapshotCommandId();
+}
+
 static int
 EventsColumn(TupleDesc desc, const char *name)
 {
@@ -223,21 +250,14 @@ EventsColumn(TupleDesc desc, const char *name)
  * it is empty or half loaded), and keeps it while the log grows.  Such a
  * plan (a sequential scan, or a scan of the wrong index) made every
  * duplicate read a large part of the log.  A duplicate is found by its
- * primary key, always.
- *
- * The snapshot is taken as a non-read-only SPI statement takes it: the
- * transaction snapshot (a new one per call under READ COMMITTED, so an
- * event another session committed while we waited on it is seen), with the
- * command counter advanced so that events logged by earlier rows of the
- * same INSERT or COPY are seen too.
+ * primary key, always, with the snapshot of PushStatementSnapshot().
  */
 static bool
 FetchLoggedEvent(const char *source, const char *event_id,
 				 int32 *code, TimestampTz *at, Datum *content)
 {
-	Oid			nsp = get_namespace_oid("event_types", false);
-	Oid			relid = get_relname_relid("events", nsp);
-	Oid			indexid = get_relname_relid("events_pkey", nsp);
+	Oid			relid,
+				indexid;
 	Relation	rel,
 				index;
 	IndexScanDesc scan;
@@ -248,8 +268,7 @@ FetchLoggedEvent(const char *source, const char *event_id,
 	bool		found;
 	int			i;
 
-	if (!OidIsValid(relid) || !OidIsValid(indexid))
-		elog(ERROR, "event_types.events or its primary key is missing");
+	EventLogOids(&relid, &indexid);
 	rel = table_open(relid, AccessShareLock);
 	index = index_open(indexid, AccessShareLock);
 	if (IndexRelationGetNumberOfKeyAttributes(index) != 2 ||
@@ -274,10 +293,7 @@ FetchLoggedEvent(const char *source, const char *event_id,
 		keys[i].sk_collation = index->rd_indcollation[i];
 	}
 
-	PushActiveSnapshot(GetTransactionSnapshot());
-	CommandCounterIncrement();
-	UpdateActiveSnapshotCommandId();
-
+	PushStatementSnapshot();
 	slot = table_slot_create(rel, NULL);
 	scan = index_beginscan(rel, index, GetActiveSnapshot(), 2, 0);
 	index_rescan(scan, keys, 2, NULL, 0);
@@ -308,26 +324,22 @@ FetchLoggedEvent(const char *source, const char *event_id,
 
 /*
  * The event log insert without a SQL statement (event_log.c), with the
- * snapshot a non-read-only SPI statement would take: events logged by
- * earlier rows of the same INSERT or COPY count as conflicts.
+ * snapshot of PushStatementSnapshot(): events logged by earlier rows of the
+ * same INSERT or COPY count as conflicts.
  */
 static EtLogInsertResult
 InsertDirect(const Datum *values, const char *nulls)
 {
-	Oid			nsp = get_namespace_oid("event_types", false);
-	Oid			relid = get_relname_relid("events", nsp);
-	Oid			indexid = get_relname_relid("events_pkey", nsp);
+	Oid			relid,
+				indexid;
 	bool		isnull[EVENT_COLUMNS];
 	EtLogInsertResult result;
 	int			i;
 
-	if (!OidIsValid(relid) || !OidIsValid(indexid))
-		elog(ERROR, "event_types.events or its primary key is missing");
+	EventLogOids(&relid, &indexid);
 	for (i = 0; i < EVENT_COLUMNS; i++)
 		isnull[i] = (nulls[i] == 'n');
-	PushActiveSnapshot(GetTransactionSnapshot());
-	CommandCounterIncrement();
-	UpdateActiveSnapshotCommandId();
+	PushStatementSnapshot();
 	result = EtLogInsertDirect(relid, indexid, EVENT_COLUMNS, event_columns, values, isnull);
 	PopActiveSnapshot();
 	return result;
