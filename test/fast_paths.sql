@@ -11,7 +11,7 @@ CREATE EXTENSION IF NOT EXISTS event_types;
 SET client_min_messages = warning;
 \i test/generated/fixtures.sql
 
-SELECT plan(17);
+SELECT plan(20);
 
 -- ------------------------------------------------------------------
 -- Simple patterns: differential test against the ~ operator.  For ASCII
@@ -75,6 +75,35 @@ SELECT is(array_agg(event_types.jsonb_matches_schema(jsonb_build_object('pattern
 		  'groups, alternation and word boundaries go to the full engine')
 FROM (VALUES (1, '^(ab)+$', 'abab'), (2, '^(ab)+$', 'aba'),
 			 (3, '^(cat|dog)s?$', 'dogs'), (4, '\bcat\b', 'concatenate')) v(n, p, s);
+
+-- "^", fixed items, one repeated item, "$" (identifier patterns such as
+-- ^[A-Z][A-Z0-9_]*$) are matched byte by byte against each item's class,
+-- without the automaton: the same differential test on that shape only.
+CREATE TEMP TABLE loop_patterns AS
+SELECT i, '^' ||
+	   (SELECT coalesce(string_agg(a, ''), '')
+		  FROM generate_series(1, (random() * 3)::int + i * 0) g,
+			   LATERAL (SELECT a FROM atoms ORDER BY random() + g * 0 LIMIT 1) x) ||
+	   (SELECT a FROM atoms ORDER BY random() + i * 0 LIMIT 1) ||
+	   (SELECT q FROM (VALUES ('*'), ('+'), ('{2,}'), ('*?')) v(q) ORDER BY random() + i * 0 LIMIT 1) ||
+	   '$' AS p
+FROM generate_series(1, 150) i;
+CREATE TEMP TABLE loop_verdicts AS
+SELECT p, coalesce(s, '') AS s,
+	   event_types.jsonb_matches_schema(jsonb_build_object('pattern', p),
+										to_jsonb(coalesce(s, ''))) AS ours,
+	   coalesce(s, '') ~ p AS are
+FROM loop_patterns, subjects;
+SELECT is((SELECT count(*) FROM loop_verdicts WHERE ours IS DISTINCT FROM are), 0::bigint,
+		  '6,000 anchored prefix-and-loop patterns x subjects: same verdict as PostgreSQL''s regex engine');
+SELECT ok((SELECT count(*) FILTER (WHERE ours) > 100 AND count(*) FILTER (WHERE NOT ours) > 1000
+		   FROM loop_verdicts),
+		  'the prefix-and-loop test sees matches and non-matches');
+SELECT is(array_agg(event_types.jsonb_matches_schema(jsonb_build_object('pattern', p), to_jsonb(s)) ORDER BY n),
+		  ARRAY[true, false, true, false, true, false],
+		  'prefix-and-loop patterns: non-ASCII bytes go to the full engine, an empty tail only for *')
+FROM (VALUES (1, '^[A-Z][^a]*$', 'AÄb'), (2, '^[A-Z]\w*$', 'Aé'), (3, '^[A-Z][A-Z0-9_]*$', 'A'),
+			 (4, '^[A-Z][A-Z0-9_]+$', 'A'), (5, '^.+$', 'ÿ'), (6, '^[A-Z]x*$', 'é')) v(n, p, s);
 
 -- ------------------------------------------------------------------
 -- Host names: ASCII names through the general check, against the rules

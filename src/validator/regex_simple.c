@@ -51,7 +51,20 @@ struct EtSimpleRegex
 	int			skip_run;		/* longest run of consecutive skippable items */
 	bool		anchor_start;
 	bool		anchor_end;
+
+	/*
+	 * "^" fixed items, then one repeated item, then "$" -- the shape of
+	 * identifier patterns such as "^[A-Z][A-Z0-9_]*$": matched by checking
+	 * each byte against its item's class, with no automaton state.
+	 */
+	bool		prefix_loop;
+	int			nprefix;		/* the fixed items, 1..nprefix */
+	uint8		tail[256];		/* per byte: TAIL_NO, TAIL_YES or TAIL_UNDECIDED */
 };
+
+#define TAIL_NO			0
+#define TAIL_YES		1
+#define TAIL_UNDECIDED	2		/* a byte >= 0x80: left to the ARE */
 
 /* A set of ASCII characters */
 typedef struct AsciiSet
@@ -377,6 +390,16 @@ EtSimpleRegexCompile(const char *pattern, int len, MemoryContext mcxt)
 		}
 	}
 	re.final = UINT64CONST(1) << nitems;
+	if (re.anchor_start && re.anchor_end && nitems > 0 &&
+		re.loop == re.final &&
+		(re.skip & ~re.final) == 0)
+	{
+		re.prefix_loop = true;
+		re.nprefix = nitems - 1;
+		for (i = 0; i < 256; i++)
+			re.tail[i] = i >= 0x80 ? TAIL_UNDECIDED :
+				(re.accept[i] & re.final) ? TAIL_YES : TAIL_NO;
+	}
 	{
 		int			run = 0;
 
@@ -408,6 +431,49 @@ Closure(uint64 d, uint64 skip, int run)
 	return d;
 }
 
+/*
+ * The "prefix_loop" shape: byte i < nprefix must be in item i+1's class,
+ * every later byte in the last item's, and there must be at least one
+ * later byte unless that item may be skipped ("*" rather than "+").
+ */
+static bool
+PrefixLoopMatch(const EtSimpleRegex *re, const char *str, int len,
+				bool *decided)
+{
+	const int	nprefix = re->nprefix;
+	const uint64 final = re->final;
+	int			i;
+
+	*decided = true;
+	if (len < nprefix)
+		return false;
+	for (i = 0; i < nprefix; i++)
+	{
+		unsigned char c = (unsigned char) str[i];
+
+		if (c >= 0x80)
+		{
+			*decided = false;
+			return false;
+		}
+		if (!(re->accept[c] & (UINT64CONST(2) << i)))
+			return false;
+	}
+	if (i == len)
+		return (re->skip & final) != 0;
+	for (; i < len; i++)
+	{
+		uint8		t = re->tail[(unsigned char) str[i]];
+
+		if (t != TAIL_YES)
+		{
+			*decided = (t == TAIL_NO);
+			return false;
+		}
+	}
+	return true;
+}
+
 bool
 EtSimpleRegexMatch(const EtSimpleRegex *re, const char *str, int len,
 					bool *decided)
@@ -418,9 +484,12 @@ EtSimpleRegexMatch(const EtSimpleRegex *re, const char *str, int len,
 	const int	run = re->skip_run;
 	const uint64 restart = re->anchor_start ? 0 : 1;
 	const bool	anchor_end = re->anchor_end;
-	uint64		d = Closure(1, skip, run);
+	uint64		d;
 	int			i;
 
+	if (re->prefix_loop)
+		return PrefixLoopMatch(re, str, len, decided);
+	d = Closure(1, skip, run);
 	*decided = true;
 	if (!anchor_end && (d & final))
 		return true;
