@@ -2,16 +2,17 @@
 -- the bit-parallel matcher for simple patterns (src/validator/regex_simple.c)
 -- against PostgreSQL's regex engine, host-name checks on ASCII names, plain
 -- ASCII email addresses (EmailAsciiValid) against the full check, the
--- display-scale test for "integer", the leaf verdicts and the "required"
--- count of boolean validation against error collection.  Each would fail
--- if its fast path answered differently from the slow one.
+-- display-scale test for "integer", the leaf verdicts, the "required"
+-- count and the folded "allOf" plans of boolean validation against error
+-- collection.  Each would fail if its fast path answered differently from
+-- the slow one.
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS event_types;
 SET client_min_messages = warning;
 \i test/generated/fixtures.sql
 
-SELECT plan(20);
+SELECT plan(22);
 
 -- ------------------------------------------------------------------
 -- Simple patterns: differential test against the ~ operator.  For ASCII
@@ -212,6 +213,70 @@ SELECT is((SELECT array_agg(keyword ORDER BY keyword)
 		   FROM cases, LATERAL event_types.validation_errors(s, d)
 		   WHERE n = 15), ARRAY['allOf'],
 		  'a false schema under a one-element allOf still names allOf');
+
+-- ------------------------------------------------------------------
+-- Composed schemas: for a verdict, "allOf" subschemas are folded into one
+-- node (flatten.c); error collection walks the schema as written.  Random
+-- compositions of keywords that fold, that combine (bounds, types) and
+-- that must not be folded (additionalProperties, prefixItems, contains,
+-- unevaluatedProperties, $ref), on varied instances: the two must agree.
+-- ------------------------------------------------------------------
+CREATE TEMP TABLE fragments (f jsonb);
+INSERT INTO fragments VALUES
+	('{"type": "number"}'), ('{"type": "integer"}'), ('{"type": ["integer", "string"]}'),
+	('{"type": "object"}'), ('{"type": "array"}'), ('{"pattern": "^a"}'), ('{"pattern": "b$"}'),
+	('{"minLength": 2}'), ('{"maxLength": 3}'), ('{"format": "date"}'),
+	('{"properties": {"x": {"type": "string"}}}'), ('{"properties": {"x": {"const": "k"}}}'),
+	('{"properties": {"x": {"allOf": [{"maxLength": 1}, {"type": "string"}]}, "a": {"type": "integer"}}}'),
+	('{"required": ["x"]}'), ('{"required": ["a", "b"]}'),
+	('{"properties": {"a": {}}, "additionalProperties": false}'),
+	('{"patternProperties": {"^x": {"type": "string"}}}'),
+	('{"items": {"type": "integer"}}'), ('{"items": {"minimum": 0}}'), ('{"prefixItems": [{"type": "string"}]}'),
+	('{"contains": {"const": 1}}'), ('{"uniqueItems": true}'), ('{"maxItems": 1}'),
+	('{"if": {"required": ["a"]}, "then": {"required": ["b"]}}'),
+	('{"if": {"required": ["b"]}, "then": {"required": ["x"]}, "else": {"maxProperties": 1}}'),
+	('{"not": {"type": "string"}}'), ('{"not": {"required": ["b"]}}'),
+	('{"anyOf": [{"type": "integer"}, {"minLength": 2}]}'), ('{"anyOf": [{"type": "string"}, {"required": ["a"]}]}'),
+	('{"oneOf": [{"type": "number"}, {"minimum": 1}]}'), ('{"oneOf": [{"type": "object"}, {"maxLength": 1}]}'),
+	('{"enum": [1, 2, "ab", {"x": "k"}]}'), ('{"const": 2}'), ('{"minimum": 0}'), ('{"maximum": 10}'),
+	('{"minProperties": 1}'), ('{"maxProperties": 2}'), ('{"dependentRequired": {"a": ["b"]}}'),
+	('{"dependentRequired": {"b": ["x"]}}'), ('{"dependentSchemas": {"b": {"required": ["x"]}}}'),
+	('{"dependentSchemas": {"a": {"maxProperties": 1}}}'),
+	('{"propertyNames": {"maxLength": 1}}'), ('{"propertyNames": {"enum": ["a", "b"]}}'),
+	('{"$ref": "#/$defs/s"}'), ('{"unevaluatedProperties": false, "properties": {"a": {}}}'),
+	('{"$id": "https://example.com/inner", "type": "string"}'), ('true'), ('false'), ('{}');
+CREATE TEMP TABLE instances (d jsonb);
+INSERT INTO instances VALUES ('2'), ('2.5'), ('-1'), ('"ab"'), ('"a"'), ('"b"'), ('"abcd"'),
+	('"2025-01-01"'), ('{}'), ('{"x": "k"}'), ('{"x": 1}'), ('{"a": 1}'), ('{"a": 1, "b": 1}'),
+	('{"a": 1, "b": 1, "x": "j"}'), ('{"x": "k", "a": 1}'), ('[1, 2]'), ('[1, 1]'), ('["a"]'), ('[-1]'),
+	('[]'), ('null'), ('true');
+-- every ordered pair of fragments side by side, then random deeper
+-- nestings (an allOf inside the allOf, and one under a property)
+CREATE TEMP TABLE composed AS
+SELECT jsonb_build_object('$defs', '{"s": {"type": "string"}}'::jsonb,
+						  'allOf', jsonb_build_array(a.f, b.f)) AS s
+FROM fragments a, fragments b;
+SELECT setseed(0.7);
+CREATE TEMP TABLE picks AS
+SELECT i, array_agg(f ORDER BY k) AS p
+FROM generate_series(1, 400) i, generate_series(1, 6) k,
+	 LATERAL (SELECT f FROM fragments ORDER BY random() + i * 0 + k * 0 LIMIT 1) x
+GROUP BY i;
+INSERT INTO composed
+SELECT jsonb_build_object(
+		'$defs', '{"s": {"type": "string"}}'::jsonb,
+		'allOf', jsonb_build_array(p[1], jsonb_build_object('allOf', jsonb_build_array(p[2], p[3])), p[4]),
+		'properties', jsonb_build_object('x', jsonb_build_object('allOf', jsonb_build_array(p[5], p[6]))))
+FROM picks;
+CREATE TEMP TABLE composed_verdicts AS
+SELECT s, d, event_types.jsonb_matches_schema(s, d) AS verdict,
+	   NOT EXISTS (SELECT FROM event_types.validation_errors(s, d)) AS no_errors
+FROM composed, instances;
+SELECT is((SELECT count(*) FROM composed_verdicts WHERE verdict <> no_errors), 0::bigint,
+		  'every pair of fragments and 400 nested compositions x 22 instances: boolean validation agrees with error collection');
+SELECT ok((SELECT count(*) FILTER (WHERE verdict) > 500 AND count(*) FILTER (WHERE NOT verdict) > 500
+		   FROM composed_verdicts),
+		  'the composition test sees both verdicts');
 
 -- The built-in schemas: boolean and collecting validation agree on every
 -- valid fixture message and on variants of it with one top-level member

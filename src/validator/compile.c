@@ -1199,23 +1199,34 @@ CompileLegacyDependencies(CompileState *cs, EtNode *node, const JsonbValue *obj,
 	}
 }
 
-/*
- * Compile one subschema (memoised by address).  'res' and 'pointer' say
- * where it is, used when the scan did not see it (a $ref into an unknown
- * keyword, which 2020-12 allows).
- */
+/* A zeroed node with every keyword absent */
+void
+EtInitNode(EtNode *node, EtResource *resource, bool format_assert)
+{
+	memset(node, 0, sizeof(EtNode));
+	node->resource = resource;
+	node->nenum = -1;
+	node->min_properties = node->max_properties = -1;
+	node->min_items = node->max_items = -1;
+	node->min_length = node->max_length = -1;
+	node->min_contains = 1;
+	node->max_contains = -1;
+	node->format = ET_FORMAT_UNKNOWN;
+	node->format_assert = format_assert;
+}
+
 /*
  * Split "required" into names that "properties" also lists (checked during
  * the one walk over the instance's keys) and the rest (looked up).
  */
 static void
-SplitRequired(CompileState *cs, EtNode *node)
+SplitRequired(MemoryContext cxt, EtNode *node)
 {
 	int			i;
 
 	if (node->nrequired == 0)
 		return;
-	node->required_rest = MemoryContextAlloc(cs->prog_cxt,
+	node->required_rest = MemoryContextAlloc(cxt,
 											 sizeof(JsonbValue) * node->nrequired);
 	for (i = 0; i < node->nrequired; i++)
 	{
@@ -1250,11 +1261,14 @@ SplitRequired(CompileState *cs, EtNode *node)
 	}
 }
 
-/* Set the keyword-group flags, "trivial" and "alias" of a complete node */
-static void
-SummariseNode(CompileState *cs, EtNode *node)
+/*
+ * Set the keyword-group flags, "trivial" and "alias" of a complete node
+ * (also used by flatten.c for the nodes it builds; 'cxt' is the program's)
+ */
+void
+EtSummariseNode(MemoryContext cxt, EtNode *node)
 {
-	SplitRequired(cs, node);
+	SplitRequired(cxt, node);
 	node->kw_value = node->has_const || node->nenum >= 0;
 	node->kw_string = node->min_length >= 0 || node->max_length >= 0 ||
 		node->pattern || node->format != ET_FORMAT_UNKNOWN;
@@ -1293,6 +1307,11 @@ SummariseNode(CompileState *cs, EtNode *node)
 	}
 }
 
+/*
+ * Compile one subschema (memoised by address).  'res' and 'pointer' say
+ * where it is, used when the scan did not see it (a $ref into an unknown
+ * keyword, which 2020-12 allows).
+ */
 static EtNode *
 CompileNode(CompileState *cs, const JsonbValue *v, ResInfo *res,
 			const char *pointer)
@@ -1326,19 +1345,11 @@ CompileNode(CompileState *cs, const JsonbValue *v, ResInfo *res,
 	vocab = res->doc->vocab;
 
 	old = MemoryContextSwitchTo(cs->prog_cxt);
-	node = palloc0(sizeof(EtNode));
+	node = palloc(sizeof(EtNode));
 	MemoryContextSwitchTo(old);
 	entry->node = node;			/* before children: cycles end here */
 
-	node->resource = res->res;
-	node->nenum = -1;
-	node->min_properties = node->max_properties = -1;
-	node->min_items = node->max_items = -1;
-	node->min_length = node->max_length = -1;
-	node->min_contains = 1;
-	node->max_contains = -1;
-	node->format = ET_FORMAT_UNKNOWN;
-	node->format_assert = (vocab & ET_VOCAB_FORMAT_ASSERTION) != 0;
+	EtInitNode(node, res->res, (vocab & ET_VOCAB_FORMAT_ASSERTION) != 0);
 
 	/* core */
 	if (GetKey(v, "$ref", &kv))
@@ -1403,7 +1414,7 @@ CompileNode(CompileState *cs, const JsonbValue *v, ResInfo *res,
 		node->format = EtFormatLookup(kv.val.string.val, kv.val.string.len);
 	}
 
-	SummariseNode(cs, node);
+	EtSummariseNode(cs->prog_cxt, node);
 	return node;
 }
 
@@ -1452,6 +1463,19 @@ CompileDynamicAnchors(CompileState *cs)
 	}
 }
 
+/* Every node's verdict plan (flatten.c), now that the graph is complete */
+static void
+FlattenAll(CompileState *cs)
+{
+	HASH_SEQ_STATUS seq;
+	SubschemaEntry *entry;
+
+	hash_seq_init(&seq, cs->subschemas);
+	while ((entry = hash_seq_search(&seq)) != NULL)
+		if (entry->node)
+			EtFlattenNode(cs->prog_cxt, entry->node);
+}
+
 static EtNode *
 MakeBooleanNode(MemoryContext cxt, bool value)
 {
@@ -1461,6 +1485,7 @@ MakeBooleanNode(MemoryContext cxt, bool value)
 	n->boolean_value = value;
 	n->trivial = value;
 	n->nenum = -1;
+	n->verdict = n;
 	return n;
 }
 
@@ -1529,6 +1554,7 @@ CompileInternal(Jsonb *schema, const char *retrieval_uri,
 		entries[i] = CompileNode(&cs, &v, rootres, p);
 	}
 	CompileDynamicAnchors(&cs);
+	FlattenAll(&cs);
 
 	MemoryContextSwitchTo(old);
 	MemoryContextDelete(scratch);

@@ -594,8 +594,7 @@ static bool EvalNumber(EvalState *st, EtNode *node, const JsonbValue *inst);
 static pg_attribute_always_inline bool
 LeafVerdict(EvalState *st, EtNode *node, const JsonbValue *inst, bool *ok)
 {
-	if (node->alias)
-		node = node->alias;
+	node = node->verdict;
 	if (node->is_boolean || !node->leaf)
 		return false;
 	if (node->types && !TypeMatches(node->types, inst))
@@ -1063,7 +1062,10 @@ EvalNode(EvalState *st, EtNode *node, const JsonbValue *inst, Annot *ann)
 	Annot	   *my = ann;
 	int			i;
 
-	if (node->alias)
+	/* a verdict may take the flattened plan (flatten.c); errors need the schema as written */
+	if (!st->collect)
+		node = node->verdict;
+	else if (node->alias)
 		node = node->alias;
 	if (node->is_boolean)
 	{

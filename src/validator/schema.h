@@ -109,6 +109,13 @@ struct EtNode
 	 */
 	EtNode	   *alias;
 
+	/*
+	 * What evaluates in this node's place when only a verdict is wanted:
+	 * the node itself, its alias, or a node with its "allOf" subschemas
+	 * folded in (flatten.c).  Never NULL once the program is compiled.
+	 */
+	EtNode	   *verdict;
+
 	/* in-place applicators */
 	EtNode	   *ref;
 	EtNode	   *dynamic_ref;	/* initial target of $dynamicRef */
@@ -224,6 +231,11 @@ extern EtProgram *EtCompileSchemaEntries(Jsonb *schema, const char *retrieval_ur
 										 EtNode **entries);
 
 extern void EtCheckSchema(Jsonb *schema, const char *retrieval_uri);
+extern void EtInitNode(EtNode *node, EtResource *resource, bool format_assert);
+extern void EtSummariseNode(MemoryContext cxt, EtNode *node);
+
+/* flatten.c */
+extern void EtFlattenNode(MemoryContext cxt, EtNode *node);
 
 /* evaluate.c */
 extern void EtErrorListAdd(EtErrorList *list, const char *path,

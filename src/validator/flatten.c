@@ -1,0 +1,404 @@
+/*-------------------------------------------------------------------------
+ *
+ * flatten.c
+ *	  Verdict plans: "allOf" subschemas folded into the node that holds them.
+ *
+ * Vendor schemas are built by composition.  A court-booking body is
+ * {"allOf": [{"allOf": [{..."properties": {...}}, {"required": [...]}]}]},
+ * a gym item {"allOf": [envelope, {"required": [...], "properties":
+ * {...}}]}.  Evaluated as written, the instance is walked once per
+ * subschema (an item of three keys twice, its "content" twice more), and a
+ * name "required" by one subschema but listed in "properties" by another
+ * is looked up by binary search.
+ *
+ * When only a verdict is wanted, "allOf" is a plain conjunction, and most
+ * keywords constrain the instance without reading their siblings, so the
+ * subschemas' keywords can be merged into one node: one walk over the
+ * object, one schema per key, every "required" name counted during the
+ * walk.  A property or "items" schema present on both sides becomes the
+ * conjunction of the two, itself flattened, so {"type": "string",
+ * "pattern": ...} and {"const": "X"} end up as a single leaf.
+ *
+ * The merged node is stored in EtNode.verdict and evaluate.c uses it only
+ * when no errors are collected: error reports keep walking the schema as
+ * written, so each error still comes from the keyword that found it.  The
+ * fuzz harness (test/fuzz) checks on every case that both walks agree.
+ *
+ * A subschema is folded only if nothing it contains could tell the
+ * difference:
+ *	- it belongs to the same schema resource (same dynamic scope) and
+ *	  document (same "format" vocabulary), and is not a boolean;
+ *	- neither it nor the parent has a keyword that reads its siblings:
+ *	  additionalProperties and patternProperties (which properties are
+ *	  "additional"), prefixItems (where "items" starts), contains (with
+ *	  min/maxContains), unevaluated* (annotations of the node);
+ *	- it has no $ref or $dynamicRef (left where they are, with their
+ *	  error depth accounting);
+ *	- no keyword would be present twice with different values that
+ *	  cannot be combined (two patterns, two "if"s, two "const"s, ...):
+ *	  such a subschema stays in the merged node's "allOf", as written.
+ * Numeric and length bounds combine to the stricter one, "type" to the
+ * intersection, "required" to the union.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "miscadmin.h"
+
+#include "jsonb_access.h"
+#include "schema.h"
+
+static EtNode *Flatten(MemoryContext cxt, EtNode *node);
+
+#define HAS_VALUE(n)	((n)->has_const || (n)->nenum >= 0)
+#define HAS_NUMBER(n)	((n)->minimum || (n)->maximum || (n)->exclusive_minimum || \
+						 (n)->exclusive_maximum || (n)->multiple_of)
+
+/* Keywords whose meaning depends on other keywords of the same node */
+static bool
+ReadsSiblings(const EtNode *n)
+{
+	return n->has_unevaluated || n->additional_properties ||
+		n->npattern_properties || n->nprefix_items || n->contains;
+}
+
+/* "type" of a value that must satisfy both masks; 0 if none can */
+static uint8
+TypeIntersection(uint8 a, uint8 b)
+{
+	const uint8 num = ET_T_NUMBER | ET_T_INTEGER;
+	uint8		t;
+
+	if (a == 0)
+		return b;
+	if (b == 0)
+		return a;
+	t = a & b & ~num;
+	if ((a & ET_T_NUMBER) && (b & ET_T_NUMBER))
+		t |= ET_T_NUMBER;
+	else if ((a & num) && (b & num))
+		t |= ET_T_INTEGER;		/* a number and an integer: an integer */
+	return t;
+}
+
+/* The stricter of two upper bounds, -1 meaning none */
+static int32
+MinLimit(int32 a, int32 b)
+{
+	if (a < 0)
+		return b;
+	if (b < 0)
+		return a;
+	return Min(a, b);
+}
+
+/* Whether subschema 'c' can be folded into 'm' (see the file header) */
+static bool
+CanFold(const EtNode *m, const EtNode *c)
+{
+	if (c->is_boolean || c->resource != m->resource ||
+		c->format_assert != m->format_assert)
+		return false;
+	if (ReadsSiblings(c) || c->ref || c->dynamic_ref)
+		return false;
+	if (m->types && c->types && TypeIntersection(m->types, c->types) == 0)
+		return false;
+	if (HAS_VALUE(m) && HAS_VALUE(c))
+		return false;
+	if (m->pattern && c->pattern)
+		return false;
+	if (m->format != ET_FORMAT_UNKNOWN && c->format != ET_FORMAT_UNKNOWN &&
+		m->format != c->format)
+		return false;
+	if (HAS_NUMBER(m) && HAS_NUMBER(c))
+		return false;
+	if ((m->property_names && c->property_names) ||
+		(m->ndependent_required && c->ndependent_required) ||
+		(m->ndependent_schemas && c->ndependent_schemas))
+		return false;
+	if ((m->nany_of && c->nany_of) || (m->none_of && c->none_of) ||
+		(m->not && c->not) || (m->if_ && c->if_))
+		return false;
+	return true;
+}
+
+/* A node for "both a and b", flattened */
+static EtNode *
+Conjunction(MemoryContext cxt, const EtNode *m, EtNode *a, EtNode *b)
+{
+	EtNode	   *s = MemoryContextAlloc(cxt, sizeof(EtNode));
+
+	EtInitNode(s, m->resource, m->format_assert);
+	s->nall_of = 2;
+	s->all_of = MemoryContextAlloc(cxt, sizeof(EtNode *) * 2);
+	s->all_of[0] = a;
+	s->all_of[1] = b;
+	EtSummariseNode(cxt, s);
+	return Flatten(cxt, s);
+}
+
+/*
+ * "properties" of both, in JSONB key order (both tables already are); a
+ * name on both sides gets the conjunction of its two schemas.  The
+ * "required" marks are cleared: EtSummariseNode sets them again.
+ */
+static void
+MergeProperties(MemoryContext cxt, EtNode *m, const EtNode *c)
+{
+	EtPropEntry *out = MemoryContextAlloc(cxt, sizeof(EtPropEntry) *
+										  Max(m->nproperties + c->nproperties, 1));
+	int			i = 0,
+				j = 0,
+				n = 0;
+
+	while (i < m->nproperties || j < c->nproperties)
+	{
+		int			cmp;
+
+		if (i == m->nproperties)
+			cmp = 1;
+		else if (j == c->nproperties)
+			cmp = -1;
+		else
+			cmp = JbKeyCompare(m->properties[i].key, m->properties[i].keylen,
+							   c->properties[j].key, c->properties[j].keylen);
+		if (cmp < 0)
+			out[n] = m->properties[i++];
+		else if (cmp > 0)
+			out[n] = c->properties[j++];
+		else
+		{
+			out[n] = m->properties[i];
+			out[n].node = Conjunction(cxt, m, m->properties[i].node,
+									  c->properties[j].node);
+			i++, j++;
+		}
+		out[n++].required = false;
+	}
+	m->properties = out;
+	m->nproperties = n;
+}
+
+/* "required" of both, each name once */
+static void
+MergeRequired(MemoryContext cxt, EtNode *m, const EtNode *c)
+{
+	JsonbValue *out;
+	int			n = m->nrequired;
+	int			j;
+
+	if (c->nrequired == 0)
+		return;
+	out = MemoryContextAlloc(cxt, sizeof(JsonbValue) * (m->nrequired + c->nrequired));
+	memcpy(out, m->required, sizeof(JsonbValue) * m->nrequired);
+	for (j = 0; j < c->nrequired; j++)
+	{
+		const JsonbValue *r = &c->required[j];
+		int			i;
+
+		for (i = 0; i < n; i++)
+			if (JbKeyCompare(out[i].val.string.val, out[i].val.string.len,
+							 r->val.string.val, r->val.string.len) == 0)
+				break;
+		if (i == n)
+			out[n++] = *r;
+	}
+	m->required = out;
+	m->nrequired = n;
+}
+
+/* Add 'c' to the keywords of 'm'; CanFold(m, c) holds */
+static void
+Fold(MemoryContext cxt, EtNode *m, const EtNode *c)
+{
+	m->types = TypeIntersection(m->types, c->types);
+	if (HAS_VALUE(c))
+	{
+		m->has_const = c->has_const;
+		m->const_value = c->const_value;
+		m->nenum = c->nenum;
+		m->enum_values = c->enum_values;
+	}
+
+	m->min_length = Max(m->min_length, c->min_length);
+	m->max_length = MinLimit(m->max_length, c->max_length);
+	if (c->pattern)
+	{
+		m->pattern = c->pattern;
+		m->pattern_source = c->pattern_source;
+	}
+	if (c->format != ET_FORMAT_UNKNOWN)
+		m->format = c->format;
+
+	if (HAS_NUMBER(c))
+	{
+		m->minimum = c->minimum;
+		m->maximum = c->maximum;
+		m->exclusive_minimum = c->exclusive_minimum;
+		m->exclusive_maximum = c->exclusive_maximum;
+		m->multiple_of = c->multiple_of;
+	}
+
+	if (c->nproperties)
+		MergeProperties(cxt, m, c);
+	MergeRequired(cxt, m, c);
+	m->min_properties = Max(m->min_properties, c->min_properties);
+	m->max_properties = MinLimit(m->max_properties, c->max_properties);
+	if (c->property_names)
+		m->property_names = c->property_names;
+	if (c->ndependent_required)
+	{
+		m->ndependent_required = c->ndependent_required;
+		m->dependent_required = c->dependent_required;
+	}
+	if (c->ndependent_schemas)
+	{
+		m->ndependent_schemas = c->ndependent_schemas;
+		m->dependent_schemas = c->dependent_schemas;
+	}
+
+	if (c->items)
+		m->items = m->items ? Conjunction(cxt, m, m->items, c->items) : c->items;
+	m->min_items = Max(m->min_items, c->min_items);
+	m->max_items = MinLimit(m->max_items, c->max_items);
+	m->unique_items |= c->unique_items;
+
+	if (c->nany_of)
+	{
+		m->nany_of = c->nany_of;
+		m->any_of = c->any_of;
+	}
+	if (c->none_of)
+	{
+		m->none_of = c->none_of;
+		m->one_of = c->one_of;
+	}
+	if (c->not)
+		m->not = c->not;
+	if (c->if_)
+	{
+		m->if_ = c->if_;
+		m->then_ = c->then_;
+		m->else_ = c->else_;
+	}
+}
+
+/*
+ * The verdict plan of 'node' (see the file header), memoised in
+ * node->verdict.  Returns a node whose own verdict is itself.
+ */
+static EtNode *
+Flatten(MemoryContext cxt, EtNode *node)
+{
+	EtNode	  **parts;
+	EtNode	   *m;
+	EtNode	  **residue;
+	int			nresidue = 0;
+	int			cap;
+	bool		folded = false;
+	int			i;
+
+	if (node->verdict)
+		return node->verdict;
+	check_stack_depth();
+
+	/* provisional: should a cycle lead back here, it sees the node as is */
+	node->verdict = node;
+	if (node->alias)
+	{
+		node->verdict = Flatten(cxt, node->alias);
+		return node->verdict;
+	}
+	if (node->is_boolean || node->nall_of == 0 || ReadsSiblings(node))
+		return node;
+
+	/* the subschemas' own plans first: what gets folded is already flat */
+	parts = palloc(sizeof(EtNode *) * node->nall_of);
+	for (i = 0; i < node->nall_of; i++)
+		parts[i] = Flatten(cxt, node->all_of[i]);
+
+	/*
+	 * The merged node starts as a copy of this one without its "allOf" and
+	 * with private property and "required" tables (SplitRequired marks
+	 * them).
+	 */
+	m = MemoryContextAlloc(cxt, sizeof(EtNode));
+	memcpy(m, node, sizeof(EtNode));
+	m->alias = NULL;
+	m->nall_of = 0;
+	m->all_of = NULL;
+	m->nrequired_in_props = 0;
+	m->nrequired_rest = 0;
+	m->required_rest = NULL;
+	if (m->nproperties)
+	{
+		EtPropEntry *props = MemoryContextAlloc(cxt, sizeof(EtPropEntry) * m->nproperties);
+
+		for (i = 0; i < m->nproperties; i++)
+		{
+			props[i] = node->properties[i];
+			props[i].required = false;
+		}
+		m->properties = props;
+	}
+
+	cap = node->nall_of;
+	residue = palloc(sizeof(EtNode *) * cap);
+	for (i = 0; i < node->nall_of; i++)
+	{
+		EtNode	   *c = parts[i];
+		int			j;
+
+		if (c->trivial)
+		{
+			folded = true;		/* true and {} add nothing to a conjunction */
+			continue;
+		}
+		if (!CanFold(m, c))
+		{
+			residue[nresidue++] = c;
+			continue;
+		}
+		Fold(cxt, m, c);
+		folded = true;
+		/* what the subschema could not fold stays, as its own "allOf" */
+		if (c->nall_of)
+		{
+			cap += c->nall_of;
+			residue = repalloc(residue, sizeof(EtNode *) * cap);
+			for (j = 0; j < c->nall_of; j++)
+				residue[nresidue++] = c->all_of[j];
+		}
+	}
+	pfree(parts);
+
+	if (!folded)
+	{
+		/* nothing merged: the node as written is as fast */
+		pfree(residue);
+		pfree(m);
+		return node;
+	}
+	if (nresidue > 0)
+	{
+		m->all_of = MemoryContextAlloc(cxt, sizeof(EtNode *) * nresidue);
+		memcpy(m->all_of, residue, sizeof(EtNode *) * nresidue);
+		m->nall_of = nresidue;
+	}
+	pfree(residue);
+	EtSummariseNode(cxt, m);
+	m->verdict = m->alias ? m->alias : m;
+	node->verdict = m->verdict;
+	return node->verdict;
+}
+
+/*
+ * Set node->verdict, building merged nodes in 'cxt' (the program's
+ * context).  Scratch allocations go to CurrentMemoryContext.
+ */
+void
+EtFlattenNode(MemoryContext cxt, EtNode *node)
+{
+	(void) Flatten(cxt, node);
+}
