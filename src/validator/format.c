@@ -375,8 +375,17 @@ CheckUuid(const char *s, int len)
 	/* 8-4-4-4-12 */
 	if (len != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-')
 		return false;
-	for (i = 0; i < 36; i++)
-		ok &= (i == 8 || i == 13 || i == 18 || i == 23) || hex[u[i]];
+	/* one loop per group, so each unrolls to bare loads */
+	for (i = 0; i < 8; i++)
+		ok &= hex[u[i]];
+	for (i = 9; i < 13; i++)
+		ok &= hex[u[i]];
+	for (i = 14; i < 18; i++)
+		ok &= hex[u[i]];
+	for (i = 19; i < 23; i++)
+		ok &= hex[u[i]];
+	for (i = 24; i < 36; i++)
+		ok &= hex[u[i]];
 	return ok;
 }
 
