@@ -395,6 +395,13 @@ JbEqual(const JsonbValue *a, const JsonbValue *b)
 	}
 }
 
+/* JbEqual for flatten.c, which merges const and enum */
+bool
+EtJsonbEqual(const JsonbValue *a, const JsonbValue *b)
+{
+	return JbEqual(a, b);
+}
+
 /* A hash consistent with JbEqual (hash_numeric ignores trailing zeros). */
 static uint32
 JbHash(const JsonbValue *v)

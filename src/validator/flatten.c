@@ -28,17 +28,22 @@
  * difference:
  *	- it belongs to the same schema resource (same dynamic scope) and
  *	  document (same "format" vocabulary), and is not a boolean;
- *	- neither it nor the parent has a keyword that reads its siblings:
- *	  additionalProperties and patternProperties (which properties are
+ *	- neither it nor the parent has a keyword that reads its siblings in
+ *	  a way merging would change: patternProperties (which properties are
  *	  "additional"), prefixItems (where "items" starts), contains (with
  *	  min/maxContains), unevaluated* (annotations of the node);
+ *	- additionalProperties, which reads the "properties" beside it, on
+ *	  one side at most, and the other side lists no property name it
+ *	  does not (ticketing: the envelope part names only "metadata", which
+ *	  the closed body part lists too), so the same names stay additional;
  *	- it has no $ref or $dynamicRef (left where they are, with their
  *	  error depth accounting);
  *	- no keyword would be present twice with different values that
  *	  cannot be combined (two patterns, two "if"s, two "const"s, ...):
  *	  such a subschema stays in the merged node's "allOf", as written.
  * Numeric and length bounds combine to the stricter one, "type" to the
- * intersection, "required" to the union.
+ * intersection, "required" to the union, a "const" with an "enum" that
+ * lists it to the "const".
  *
  *-------------------------------------------------------------------------
  */
@@ -55,12 +60,54 @@ static EtNode *Flatten(MemoryContext cxt, EtNode *node);
 #define HAS_NUMBER(n)	((n)->minimum || (n)->maximum || (n)->exclusive_minimum || \
 						 (n)->exclusive_maximum || (n)->multiple_of)
 
-/* Keywords whose meaning depends on other keywords of the same node */
+/*
+ * Keywords whose meaning depends on other keywords of the same node, in a
+ * way that merging would change (additionalProperties: see CanFold)
+ */
 static bool
 ReadsSiblings(const EtNode *n)
 {
-	return n->has_unevaluated || n->additional_properties ||
-		n->npattern_properties || n->nprefix_items || n->contains;
+	return n->has_unevaluated || n->npattern_properties ||
+		n->nprefix_items || n->contains;
+}
+
+/* Every "properties" name of 'a' is also one of 'b' (both sorted) */
+static bool
+PropertyNamesWithin(const EtNode *a, const EtNode *b)
+{
+	int			j = 0;
+	int			i;
+
+	for (i = 0; i < a->nproperties; i++)
+	{
+		int			cmp = 1;
+
+		while (j < b->nproperties &&
+			   (cmp = JbKeyCompare(b->properties[j].key, b->properties[j].keylen,
+								   a->properties[i].key, a->properties[i].keylen)) < 0)
+			j++;
+		if (j == b->nproperties || cmp != 0)
+			return false;
+	}
+	return true;
+}
+
+/* const only, no enum (and the other way round) */
+#define CONST_ONLY(n)	((n)->has_const && (n)->nenum < 0)
+#define ENUM_ONLY(n)	(!(n)->has_const && (n)->nenum >= 0)
+
+/* 'e' has an enum (only) that lists the const of 'k' (only) */
+static bool
+EnumListsConst(const EtNode *e, const EtNode *k)
+{
+	int			i;
+
+	if (!ENUM_ONLY(e) || !CONST_ONLY(k))
+		return false;
+	for (i = 0; i < e->nenum; i++)
+		if (EtJsonbEqual(&e->enum_values[i], &k->const_value))
+			return true;
+	return false;
 }
 
 /* "type" of a value that must satisfy both masks; 0 if none can */
@@ -102,9 +149,16 @@ CanFold(const EtNode *m, const EtNode *c)
 		return false;
 	if (ReadsSiblings(c) || c->ref || c->dynamic_ref)
 		return false;
+	if (m->additional_properties && c->additional_properties)
+		return false;
+	if (m->additional_properties && !PropertyNamesWithin(c, m))
+		return false;
+	if (c->additional_properties && !PropertyNamesWithin(m, c))
+		return false;
 	if (m->types && c->types && TypeIntersection(m->types, c->types) == 0)
 		return false;
-	if (HAS_VALUE(m) && HAS_VALUE(c))
+	if (HAS_VALUE(m) && HAS_VALUE(c) &&
+		!EnumListsConst(m, c) && !EnumListsConst(c, m))
 		return false;
 	if (m->pattern && c->pattern)
 		return false;
@@ -213,7 +267,8 @@ static void
 Fold(MemoryContext cxt, EtNode *m, const EtNode *c)
 {
 	m->types = TypeIntersection(m->types, c->types);
-	if (HAS_VALUE(c))
+	/* with values on both sides, one is a const the other's enum lists */
+	if (HAS_VALUE(c) && !(HAS_VALUE(m) && CONST_ONLY(m)))
 	{
 		m->has_const = c->has_const;
 		m->const_value = c->const_value;
@@ -242,6 +297,8 @@ Fold(MemoryContext cxt, EtNode *m, const EtNode *c)
 
 	if (c->nproperties)
 		MergeProperties(cxt, m, c);
+	if (c->additional_properties)
+		m->additional_properties = c->additional_properties;
 	MergeRequired(cxt, m, c);
 	m->min_properties = Max(m->min_properties, c->min_properties);
 	m->max_properties = MinLimit(m->max_properties, c->max_properties);

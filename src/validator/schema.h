@@ -240,6 +240,7 @@ extern void EtFlattenNode(MemoryContext cxt, EtNode *node);
 /* evaluate.c */
 extern void EtErrorListAdd(EtErrorList *list, const char *path,
 						   const char *keyword, char *message);
+extern bool EtJsonbEqual(const JsonbValue *a, const JsonbValue *b);
 extern bool EtValidate(EtProgram *prog, EtNode *entry, const JsonbValue *instance);
 extern bool EtValidateCollect(EtProgram *prog, EtNode *entry,
 							  const JsonbValue *instance,
