@@ -12,7 +12,7 @@ CREATE EXTENSION IF NOT EXISTS event_types;
 SET client_min_messages = warning;
 \i test/generated/fixtures.sql
 
-SELECT plan(22);
+SELECT plan(24);
 
 -- ------------------------------------------------------------------
 -- Simple patterns: differential test against the ~ operator.  For ASCII
@@ -157,6 +157,31 @@ SELECT is((SELECT count(*) FROM email_verdicts WHERE fast IS DISTINCT FROM gener
 SELECT ok((SELECT count(*) FILTER (WHERE fast) >= 50 AND count(*) FILTER (WHERE NOT fast) >= 200
 		   FROM email_verdicts),
 		  'the email cases hold valid and invalid addresses, and A-labels, literals and quoted parts');
+
+-- ------------------------------------------------------------------
+-- "date-time": "YYYY-MM-DDTHH:MM:SSZ" is read at fixed positions; the same
+-- instant written with "+00:00" (or a lower-case "z") takes the general
+-- parser.  Random strings of that shape, valid and not, leap seconds
+-- included: both spellings must get the same verdict.
+-- ------------------------------------------------------------------
+SELECT setseed(0.3);
+CREATE TEMP TABLE zoned AS
+SELECT lpad((random() * 2100)::int::text, 4, '0') || '-' || lpad((random() * 13)::int::text, 2, '0') || '-' ||
+	   lpad((random() * 32)::int::text, 2, '0') || 'T' || lpad((random() * 25)::int::text, 2, '0') || ':' ||
+	   lpad((random() * 61)::int::text, 2, '0') || ':' || lpad((random() * 61)::int::text, 2, '0') AS t
+FROM generate_series(1, 3000);
+INSERT INTO zoned VALUES ('2024-02-29T23:59:60'), ('2023-02-29T12:00:00'), ('2024-12-31T23:59:60'),
+	('2024-06-30T12:59:60'), ('2x24-01-01T00:00:00'), ('2024-01-01T00:00:0a'), ('2024-01-01 00:00:00');
+CREATE TEMP TABLE zoned_verdicts AS
+SELECT t, event_types.jsonb_matches_schema('{"format": "date-time"}', to_jsonb(t || 'Z')) AS z,
+	   event_types.jsonb_matches_schema('{"format": "date-time"}', to_jsonb(t || '+00:00')) AS plus,
+	   event_types.jsonb_matches_schema('{"format": "date-time"}', to_jsonb(t || 'z')) AS lower_z
+FROM zoned;
+SELECT is((SELECT count(*) FROM zoned_verdicts WHERE z <> plus OR z <> lower_z), 0::bigint,
+		  'date-time: 3,007 times end in Z, +00:00 and z alike (fixed-position reader against the general parser)');
+SELECT ok((SELECT count(*) FILTER (WHERE z) > 500 AND count(*) FILTER (WHERE NOT z) > 500 FROM zoned_verdicts)
+		  AND (SELECT z FROM zoned_verdicts WHERE t = '2024-12-31T23:59:60'),
+		  'the date-time comparison sees valid and invalid times, and a valid leap second');
 
 -- ------------------------------------------------------------------
 -- "integer": display scale 0 is decided from the header, the rest by value

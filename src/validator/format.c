@@ -230,10 +230,61 @@ ParseFullTime(const char *s, int len, int *pos, DtParts *p)
 	return true;
 }
 
+/* Two ASCII digits at s as a number, or -1 */
+static pg_attribute_always_inline int
+TwoDigits(const char *s)
+{
+	unsigned int d0 = (unsigned char) s[0] - '0';
+	unsigned int d1 = (unsigned char) s[1] - '0';
+
+	return (d0 <= 9 && d1 <= 9) ? (int) (d0 * 10 + d1) : -1;
+}
+
+/*
+ * "YYYY-MM-DDTHH:MM:SSZ", the form every vendor here sends, read at fixed
+ * positions.  Returns false when 's' is not exactly that shape or is a
+ * leap second, leaving the decision to the general parser.
+ */
+static pg_attribute_always_inline bool
+FastDateTimeZ(const char *s, int len, DtParts *p, bool *valid)
+{
+	int			c,
+				y;
+
+	if (len != 20 || s[19] != 'Z' || s[4] != '-' || s[7] != '-' ||
+		s[10] != 'T' || s[13] != ':' || s[16] != ':')
+		return false;
+	c = TwoDigits(s);
+	y = TwoDigits(s + 2);
+	p->month = TwoDigits(s + 5);
+	p->day = TwoDigits(s + 8);
+	p->hour = TwoDigits(s + 11);
+	p->minute = TwoDigits(s + 14);
+	p->second = TwoDigits(s + 17);
+	if ((c | y | p->month | p->day | p->hour | p->minute | p->second) < 0)
+	{
+		*valid = false;			/* a non-digit where a digit must be */
+		return true;
+	}
+	if (p->second == 60)
+		return false;
+	p->year = c * 100 + y;
+	p->usec = 0;
+	p->offset = 0;
+	*valid = p->month >= 1 && p->month <= 12 &&
+		p->day >= 1 && p->day <= DaysInMonth(p->year, p->month) &&
+		p->hour <= 23 && p->minute <= 59 && p->second <= 59;
+	return true;
+}
+
 static bool
 ParseDateTimeParts(const char *s, int len, DtParts *p)
 {
 	int			pos = 0;
+	bool		valid;
+
+	if (FastDateTimeZ(s, len, p, &valid))
+		return valid;
 
 	if (!ParseFullDate(s, len, &pos, p))
 		return false;
