@@ -245,7 +245,8 @@ MergeRequired(MemoryContext cxt, EtNode *m, const EtNode *c)
 	if (c->nrequired == 0)
 		return;
 	out = MemoryContextAlloc(cxt, sizeof(JsonbValue) * (m->nrequired + c->nrequired));
-	memcpy(out, m->required, sizeof(JsonbValue) * m->nrequired);
+	if (m->nrequired > 0)
+		memcpy(out, m->required, sizeof(JsonbValue) * m->nrequired);
 	for (j = 0; j < c->nrequired; j++)
 	{
 		const JsonbValue *r = &c->required[j];
