@@ -96,14 +96,37 @@ INSERT INTO composed VALUES
 	(55, 'contains beside items', '{"allOf": [{"contains": {"const": 1}}, {"items": {"type": "integer"}}]}', '[2]'),
 	(56, 'two dependentRequired', '{"allOf": [{"dependentRequired": {"a": ["b"]}}, {"dependentRequired": {"b": ["c"]}}]}', '{"a": 1, "b": 1}'),
 	(57, 'two dependentRequired', '{"allOf": [{"dependentRequired": {"a": ["b"]}}, {"dependentRequired": {"b": ["c"]}}]}', '{"a": 1}'),
+	-- a $ref target is folded like an allOf entry
+	(58, '$ref and properties beside it',
+	 '{"$defs": {"t": {"type": "object", "required": ["a"], "properties": {"a": {"type": "integer"}}}}, "$ref": "#/$defs/t", "properties": {"a": {"minimum": 5}}}',
+	 '{"a": 7}'),
+	(59, '$ref and properties beside it',
+	 '{"$defs": {"t": {"type": "object", "required": ["a"], "properties": {"a": {"type": "integer"}}}}, "$ref": "#/$defs/t", "properties": {"a": {"minimum": 5}}}',
+	 '{"a": 3}'),
+	(60, '$ref and properties beside it',
+	 '{"$defs": {"t": {"type": "object", "required": ["a"], "properties": {"a": {"type": "integer"}}}}, "$ref": "#/$defs/t", "properties": {"a": {"minimum": 5}}}',
+	 '{}'),
+	-- a $ref that cannot be folded stays, beside what was folded, and keeps
+	-- a subschema holding it from being folded
+	(61, 'a $ref to false beside a fold', '{"$defs": {"f": false}, "$ref": "#/$defs/f", "allOf": [{"maxLength": 3}]}', '"ab"'),
+	(62, 'a $ref to false in a subschema', '{"$defs": {"f": false}, "type": "string", "allOf": [{"$ref": "#/$defs/f", "maxLength": 5}]}', '"ab"'),
+	-- a subschema of another resource holding one of a third: folding it
+	-- would leave its resource out of the dynamic scope, and "#meta" would
+	-- resolve to the third's anchor (integer) instead of its own (string)
+	(63, 'dynamic scope through another resource',
+	 '{"$id": "https://example.com/root", "allOf": [{"$id": "https://example.com/r2", "$defs": {"m": {"$dynamicAnchor": "meta", "type": "string"}}, "properties": {"x": {"$id": "https://example.com/r3", "$dynamicRef": "#meta", "$defs": {"m": {"$dynamicAnchor": "meta", "type": "integer"}}}}}]}',
+	 '{"x": "s"}'),
+	(64, 'dynamic scope through another resource',
+	 '{"$id": "https://example.com/root", "allOf": [{"$id": "https://example.com/r2", "$defs": {"m": {"$dynamicAnchor": "meta", "type": "string"}}, "properties": {"x": {"$id": "https://example.com/r3", "$dynamicRef": "#meta", "$defs": {"m": {"$dynamicAnchor": "meta", "type": "integer"}}}}}]}',
+	 '{"x": 1}'),
 	-- three levels, as the vendor schemas nest them
-	(58, 'nested composition',
+	(65, 'nested composition',
 	 '{"allOf": [{"allOf": [{"type": "object", "properties": {"x": {"type": "integer"}}}, {"required": ["x", "y"]}]}, {"properties": {"y": {"allOf": [{"type": "string"}, {"maxLength": 1}]}}}]}',
 	 '{"x": 1, "y": "a"}'),
-	(59, 'nested composition',
+	(66, 'nested composition',
 	 '{"allOf": [{"allOf": [{"type": "object", "properties": {"x": {"type": "integer"}}}, {"required": ["x", "y"]}]}, {"properties": {"y": {"allOf": [{"type": "string"}, {"maxLength": 1}]}}}]}',
 	 '{"x": 1, "y": "ab"}'),
-	(60, 'nested composition',
+	(67, 'nested composition',
 	 '{"allOf": [{"allOf": [{"type": "object", "properties": {"x": {"type": "integer"}}}, {"required": ["x", "y"]}]}, {"properties": {"y": {"allOf": [{"type": "string"}, {"maxLength": 1}]}}}]}',
 	 '{"x": 1}');
 

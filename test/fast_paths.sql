@@ -272,7 +272,9 @@ INSERT INTO fragments VALUES
 	('{"dependentRequired": {"b": ["x"]}}'), ('{"dependentSchemas": {"b": {"required": ["x"]}}}'),
 	('{"dependentSchemas": {"a": {"maxProperties": 1}}}'),
 	('{"propertyNames": {"maxLength": 1}}'), ('{"propertyNames": {"enum": ["a", "b"]}}'),
-	('{"$ref": "#/$defs/s"}'), ('{"unevaluatedProperties": false, "properties": {"a": {}}}'),
+	('{"$ref": "#/$defs/s"}'), ('{"$ref": "#/$defs/o"}'), ('{"$ref": "#/$defs/f", "allOf": [{"maxLength": 5}]}'),
+	('{"$ref": "#/$defs/f", "maxLength": 5}'), ('{"$ref": "#/$defs/o", "required": ["x"]}'),
+	('{"$id": "https://example.com/inner2", "properties": {"x": {"type": "string"}, "a": {"maximum": 1}}}'), ('{"unevaluatedProperties": false, "properties": {"a": {}}}'),
 	('{"$id": "https://example.com/inner", "type": "string"}'), ('true'), ('false'), ('{}');
 CREATE TEMP TABLE instances (d jsonb);
 INSERT INTO instances VALUES ('2'), ('2.5'), ('-1'), ('"ab"'), ('"a"'), ('"b"'), ('"abcd"'),
@@ -282,7 +284,7 @@ INSERT INTO instances VALUES ('2'), ('2.5'), ('-1'), ('"ab"'), ('"a"'), ('"b"'),
 -- every ordered pair of fragments side by side, then random deeper
 -- nestings (an allOf inside the allOf, and one under a property)
 CREATE TEMP TABLE composed AS
-SELECT jsonb_build_object('$defs', '{"s": {"type": "string"}}'::jsonb,
+SELECT jsonb_build_object('$defs', '{"s": {"type": "string"}, "o": {"type": "object", "required": ["a"], "properties": {"x": {"maxLength": 1}, "b": {"type": "integer"}}}, "f": false}'::jsonb,
 						  'allOf', jsonb_build_array(a.f, b.f)) AS s
 FROM fragments a, fragments b;
 SELECT setseed(0.7);
@@ -293,7 +295,7 @@ FROM generate_series(1, 400) i, generate_series(1, 6) k,
 GROUP BY i;
 INSERT INTO composed
 SELECT jsonb_build_object(
-		'$defs', '{"s": {"type": "string"}}'::jsonb,
+		'$defs', '{"s": {"type": "string"}, "o": {"type": "object", "required": ["a"], "properties": {"x": {"maxLength": 1}, "b": {"type": "integer"}}}, "f": false}'::jsonb,
 		'allOf', jsonb_build_array(p[1], jsonb_build_object('allOf', jsonb_build_array(p[2], p[3])), p[4]),
 		'properties', jsonb_build_object('x', jsonb_build_object('allOf', jsonb_build_array(p[5], p[6]))))
 FROM picks;

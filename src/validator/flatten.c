@@ -24,10 +24,19 @@
  * written, so each error still comes from the keyword that found it.  The
  * fuzz harness (test/fuzz) checks on every case that both walks agree.
  *
+ * The target of a "$ref" is an in-place subschema too, and is folded the
+ * same way: the built-in event schemas are {"$ref": envelope, ...} with
+ * the envelope's keywords and the type's own walking the same object.
+ *
  * A subschema is folded only if nothing it contains could tell the
  * difference:
- *	- it belongs to the same schema resource (same dynamic scope) and
- *	  document (same "format" vocabulary), and is not a boolean;
+ *	- it is not a boolean, and belongs to the same document (same
+ *	  "format" vocabulary);
+ *	- it belongs to the same schema resource, or else all the subschemas
+ *	  it holds belong to its resource: evaluating them enters that
+ *	  resource first, so the dynamic scope ($dynamicRef) they see is the
+ *	  same as when the subschema itself entered it (one holding a
+ *	  subschema of yet another resource would leave its own out);
  *	- neither it nor the parent has a keyword that reads its siblings in
  *	  a way merging would change: patternProperties (which properties are
  *	  "additional"), prefixItems (where "items" starts), contains (with
@@ -36,8 +45,8 @@
  *	  one side at most, and the other side lists no property name it
  *	  does not (ticketing: the envelope part names only "metadata", which
  *	  the closed body part lists too), so the same names stay additional;
- *	- it has no $ref or $dynamicRef (left where they are, with their
- *	  error depth accounting);
+ *	- it has no $ref or $dynamicRef of its own (left where they are, so
+ *	  $ref cycles are still caught by evaluate.c's depth limit);
  *	- no keyword would be present twice with different values that
  *	  cannot be combined (two patterns, two "if"s, two "const"s, ...):
  *	  such a subschema stays in the merged node's "allOf", as written.
@@ -140,12 +149,48 @@ MinLimit(int32 a, int32 b)
 	return Min(a, b);
 }
 
+static inline bool
+InResource(const EtNode *child, const EtResource *r)
+{
+	return child == NULL || child->is_boolean || child->resource == r;
+}
+
+/* Every subschema 'c' holds belongs to c's own resource */
+static bool
+ChildrenInResource(const EtNode *c)
+{
+	const EtResource *r = c->resource;
+	int			i;
+
+	for (i = 0; i < c->nproperties; i++)
+		if (!InResource(c->properties[i].node, r))
+			return false;
+	for (i = 0; i < c->ndependent_schemas; i++)
+		if (!InResource(c->dependent_schemas[i].node, r))
+			return false;
+	for (i = 0; i < c->nall_of; i++)
+		if (!InResource(c->all_of[i], r))
+			return false;
+	for (i = 0; i < c->nany_of; i++)
+		if (!InResource(c->any_of[i], r))
+			return false;
+	for (i = 0; i < c->none_of; i++)
+		if (!InResource(c->one_of[i], r))
+			return false;
+	/* patternProperties, prefixItems, contains, unevaluated*: not folded */
+	return InResource(c->additional_properties, r) &&
+		InResource(c->property_names, r) && InResource(c->items, r) &&
+		InResource(c->not, r) && InResource(c->if_, r) &&
+		InResource(c->then_, r) && InResource(c->else_, r);
+}
+
 /* Whether subschema 'c' can be folded into 'm' (see the file header) */
 static bool
 CanFold(const EtNode *m, const EtNode *c)
 {
-	if (c->is_boolean || c->resource != m->resource ||
-		c->format_assert != m->format_assert)
+	if (c->is_boolean || c->format_assert != m->format_assert)
+		return false;
+	if (c->resource != m->resource && !ChildrenInResource(c))
 		return false;
 	if (ReadsSiblings(c) || c->ref || c->dynamic_ref)
 		return false;
@@ -352,6 +397,7 @@ Flatten(MemoryContext cxt, EtNode *node)
 	EtNode	  **parts;
 	EtNode	   *m;
 	EtNode	  **residue;
+	int			nparts;
 	int			nresidue = 0;
 	int			cap;
 	bool		folded = false;
@@ -368,13 +414,20 @@ Flatten(MemoryContext cxt, EtNode *node)
 		node->verdict = Flatten(cxt, node->alias);
 		return node->verdict;
 	}
-	if (node->is_boolean || node->nall_of == 0 || ReadsSiblings(node))
+	if (node->is_boolean || ReadsSiblings(node) ||
+		(node->nall_of == 0 && node->ref == NULL))
 		return node;
 
-	/* the subschemas' own plans first: what gets folded is already flat */
-	parts = palloc(sizeof(EtNode *) * node->nall_of);
+	/*
+	 * The subschemas' own plans first, what gets folded is already flat:
+	 * the $ref target (if any) first, then the "allOf" entries.
+	 */
+	nparts = node->nall_of + (node->ref ? 1 : 0);
+	parts = palloc(sizeof(EtNode *) * nparts);
+	if (node->ref)
+		parts[0] = Flatten(cxt, node->ref);
 	for (i = 0; i < node->nall_of; i++)
-		parts[i] = Flatten(cxt, node->all_of[i]);
+		parts[nparts - node->nall_of + i] = Flatten(cxt, node->all_of[i]);
 
 	/*
 	 * The merged node starts as a copy of this one without its "allOf" and
@@ -384,6 +437,7 @@ Flatten(MemoryContext cxt, EtNode *node)
 	m = MemoryContextAlloc(cxt, sizeof(EtNode));
 	memcpy(m, node, sizeof(EtNode));
 	m->alias = NULL;
+	m->ref = NULL;
 	m->nall_of = 0;
 	m->all_of = NULL;
 	m->nrequired_in_props = 0;
@@ -401,11 +455,12 @@ Flatten(MemoryContext cxt, EtNode *node)
 		m->properties = props;
 	}
 
-	cap = node->nall_of;
+	cap = nparts;
 	residue = palloc(sizeof(EtNode *) * cap);
-	for (i = 0; i < node->nall_of; i++)
+	for (i = 0; i < nparts; i++)
 	{
 		EtNode	   *c = parts[i];
+		bool		is_ref = (node->ref != NULL && i == 0);
 		int			j;
 
 		if (c->trivial)
@@ -415,7 +470,10 @@ Flatten(MemoryContext cxt, EtNode *node)
 		}
 		if (!CanFold(m, c))
 		{
-			residue[nresidue++] = c;
+			if (is_ref)
+				m->ref = node->ref; /* the $ref stays as written */
+			else
+				residue[nresidue++] = c;
 			continue;
 		}
 		Fold(cxt, m, c);
