@@ -119,14 +119,28 @@ INSERT INTO composed VALUES
 	(64, 'dynamic scope through another resource',
 	 '{"$id": "https://example.com/root", "allOf": [{"$id": "https://example.com/r2", "$defs": {"m": {"$dynamicAnchor": "meta", "type": "string"}}, "properties": {"x": {"$id": "https://example.com/r3", "$dynamicRef": "#meta", "$defs": {"m": {"$dynamicAnchor": "meta", "type": "integer"}}}}}]}',
 	 '{"x": 1}'),
+	-- recursive schemas merged with themselves or each other: each pair of
+	-- property schemas is merged once, however deep the instance
+	(65, 'a recursive schema twice',
+	 '{"$defs": {"t": {"properties": {"a": {"$ref": "#/$defs/t"}}}}, "$ref": "#/$defs/t", "properties": {"a": {"$ref": "#/$defs/t"}}}',
+	 '{"a": {"a": {"a": 1}}}'),
+	(66, 'two recursive schemas',
+	 '{"$defs": {"t": {"properties": {"a": {"$ref": "#/$defs/t"}}, "items": {"$ref": "#/$defs/t"}}, "u": {"properties": {"a": {"$ref": "#/$defs/u"}, "b": {"type": "integer"}}, "items": {"$ref": "#/$defs/u"}}}, "allOf": [{"$ref": "#/$defs/t"}, {"$ref": "#/$defs/u"}]}',
+	 '{"a": {"a": {"b": 1}}}'),
+	(67, 'two recursive schemas',
+	 '{"$defs": {"t": {"properties": {"a": {"$ref": "#/$defs/t"}}, "items": {"$ref": "#/$defs/t"}}, "u": {"properties": {"a": {"$ref": "#/$defs/u"}, "b": {"type": "integer"}}, "items": {"$ref": "#/$defs/u"}}}, "allOf": [{"$ref": "#/$defs/t"}, {"$ref": "#/$defs/u"}]}',
+	 '{"a": {"a": {"b": "x"}}}'),
+	(68, 'two recursive schemas',
+	 '{"$defs": {"t": {"properties": {"a": {"$ref": "#/$defs/t"}}, "items": {"$ref": "#/$defs/t"}}, "u": {"properties": {"a": {"$ref": "#/$defs/u"}, "b": {"type": "integer"}}, "items": {"$ref": "#/$defs/u"}}}, "allOf": [{"$ref": "#/$defs/t"}, {"$ref": "#/$defs/u"}]}',
+	 '[[{"b": 1}, [{"a": {"b": 1.5}}]]]'),
 	-- three levels, as the vendor schemas nest them
-	(65, 'nested composition',
+	(69, 'nested composition',
 	 '{"allOf": [{"allOf": [{"type": "object", "properties": {"x": {"type": "integer"}}}, {"required": ["x", "y"]}]}, {"properties": {"y": {"allOf": [{"type": "string"}, {"maxLength": 1}]}}}]}',
 	 '{"x": 1, "y": "a"}'),
-	(66, 'nested composition',
+	(70, 'nested composition',
 	 '{"allOf": [{"allOf": [{"type": "object", "properties": {"x": {"type": "integer"}}}, {"required": ["x", "y"]}]}, {"properties": {"y": {"allOf": [{"type": "string"}, {"maxLength": 1}]}}}]}',
 	 '{"x": 1, "y": "ab"}'),
-	(67, 'nested composition',
+	(71, 'nested composition',
 	 '{"allOf": [{"allOf": [{"type": "object", "properties": {"x": {"type": "integer"}}}, {"required": ["x", "y"]}]}, {"properties": {"y": {"allOf": [{"type": "string"}, {"maxLength": 1}]}}}]}',
 	 '{"x": 1}');
 

@@ -269,18 +269,22 @@ INSERT INTO fragments VALUES
 	('{"dependentSchemas": {"a": {"maxProperties": 1}}}'),
 	('{"propertyNames": {"maxLength": 1}}'), ('{"propertyNames": {"enum": ["a", "b"]}}'),
 	('{"$ref": "#/$defs/s"}'), ('{"$ref": "#/$defs/o"}'), ('{"$ref": "#/$defs/f", "allOf": [{"maxLength": 5}]}'),
-	('{"$ref": "#/$defs/f", "maxLength": 5}'), ('{"$ref": "#/$defs/o", "required": ["x"]}'),
+	('{"$ref": "#/$defs/f", "maxLength": 5}'), ('{"$ref": "#/$defs/t"}'), ('{"$ref": "#/$defs/u"}'),
+	('{"properties": {"a": {"$ref": "#/$defs/u"}}, "items": {"$ref": "#/$defs/t"}}'), ('{"$ref": "#/$defs/o", "required": ["x"]}'),
 	('{"$id": "https://example.com/inner2", "properties": {"x": {"type": "string"}, "a": {"maximum": 1}}}'), ('{"unevaluatedProperties": false, "properties": {"a": {}}}'),
 	('{"$id": "https://example.com/inner", "type": "string"}'), ('true'), ('false'), ('{}');
 CREATE TEMP TABLE instances (d jsonb);
 INSERT INTO instances VALUES ('2'), ('2.5'), ('-1'), ('"ab"'), ('"a"'), ('"b"'), ('"abcd"'),
 	('"2025-01-01"'), ('{}'), ('{"x": "k"}'), ('{"x": 1}'), ('{"a": 1}'), ('{"a": 1, "b": 1}'),
-	('{"a": 1, "b": 1, "x": "j"}'), ('{"a": 1, "z": "x"}'), ('{"b": 1}'), ('{"x": "k", "a": 1}'), ('[1, 2]'), ('[1, 1]'), ('["a"]'), ('[-1]'),
+	('{"a": 1, "b": 1, "x": "j"}'), ('{"a": 1, "z": "x"}'), ('{"b": 1}'),
+	('{"a": {"a": {"b": 2}}}'), ('[[{"b": 1}], [{"a": {"b": 0}}]]'), ('{"x": "k", "a": 1}'), ('[1, 2]'), ('[1, 1]'), ('["a"]'), ('[-1]'),
 	('[]'), ('null'), ('true');
 -- every ordered pair of fragments side by side, then random deeper
 -- nestings (an allOf inside the allOf, and one under a property)
 CREATE TEMP TABLE composed AS
-SELECT jsonb_build_object('$defs', '{"s": {"type": "string"}, "o": {"type": "object", "required": ["a"], "properties": {"x": {"maxLength": 1}, "b": {"type": "integer"}}}, "f": false}'::jsonb,
+SELECT jsonb_build_object('$defs', '{"s": {"type": "string"}, "o": {"type": "object", "required": ["a"], "properties": {"x": {"maxLength": 1}, "b": {"type": "integer"}}}, "f": false,
+						  "t": {"properties": {"a": {"$ref": "#/$defs/t"}}, "items": {"$ref": "#/$defs/t"}},
+						  "u": {"properties": {"a": {"$ref": "#/$defs/u"}, "b": {"maximum": 1}}, "items": {"$ref": "#/$defs/u"}}}'::jsonb,
 						  'allOf', jsonb_build_array(a.f, b.f)) AS s
 FROM fragments a, fragments b;
 SELECT setseed(0.7);
@@ -291,7 +295,9 @@ FROM generate_series(1, 400) i, generate_series(1, 6) k,
 GROUP BY i;
 INSERT INTO composed
 SELECT jsonb_build_object(
-		'$defs', '{"s": {"type": "string"}, "o": {"type": "object", "required": ["a"], "properties": {"x": {"maxLength": 1}, "b": {"type": "integer"}}}, "f": false}'::jsonb,
+		'$defs', '{"s": {"type": "string"}, "o": {"type": "object", "required": ["a"], "properties": {"x": {"maxLength": 1}, "b": {"type": "integer"}}}, "f": false,
+						  "t": {"properties": {"a": {"$ref": "#/$defs/t"}}, "items": {"$ref": "#/$defs/t"}},
+						  "u": {"properties": {"a": {"$ref": "#/$defs/u"}, "b": {"maximum": 1}}, "items": {"$ref": "#/$defs/u"}}}'::jsonb,
 		'allOf', jsonb_build_array(p[1], jsonb_build_object('allOf', jsonb_build_array(p[2], p[3])), p[4]),
 		'properties', jsonb_build_object('x', jsonb_build_object('allOf', jsonb_build_array(p[5], p[6]))))
 FROM picks;
@@ -300,7 +306,7 @@ SELECT s, d, event_types.jsonb_matches_schema(s, d) AS verdict,
 	   NOT EXISTS (SELECT FROM event_types.validation_errors(s, d)) AS no_errors
 FROM composed, instances;
 SELECT is((SELECT count(*) FROM composed_verdicts WHERE verdict <> no_errors), 0::bigint,
-		  'every pair of fragments and 400 nested compositions x 24 instances: boolean validation agrees with error collection');
+		  'every pair of fragments and 400 nested compositions x 26 instances: boolean validation agrees with error collection');
 SELECT ok((SELECT count(*) FILTER (WHERE verdict) > 500 AND count(*) FILTER (WHERE NOT verdict) > 500
 		   FROM composed_verdicts),
 		  'the composition test sees both verdicts');

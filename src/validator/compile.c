@@ -1469,11 +1469,13 @@ FlattenAll(CompileState *cs)
 {
 	HASH_SEQ_STATUS seq;
 	SubschemaEntry *entry;
+	EtFlattenState *fs = EtFlattenBegin(cs->prog_cxt);
 
 	hash_seq_init(&seq, cs->subschemas);
 	while ((entry = hash_seq_search(&seq)) != NULL)
 		if (entry->node)
-			EtFlattenNode(cs->prog_cxt, entry->node);
+			EtFlattenNode(fs, entry->node);
+	EtFlattenEnd(fs);
 }
 
 static EtNode *

@@ -54,16 +54,67 @@
  * intersection, "required" to the union, a "const" with an "enum" that
  * lists it to the "const".
  *
+ * A merged node checks its keywords in its own order, and a verdict stops
+ * at the first failure.  Where some keyword would raise an ERROR (an
+ * in-place $ref cycle, an instance nested too deep) and another fails,
+ * the merged node may answer false where the schema as written raised the
+ * ERROR, or the other way round; JSON Schema gives keywords no order, and
+ * the ERROR only ever means the schema or instance is beyond the
+ * validator's limits.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
 #include "miscadmin.h"
+#include "utils/hsearch.h"
 
 #include "jsonb_access.h"
 #include "schema.h"
 
-static EtNode *Flatten(MemoryContext cxt, EtNode *node);
+/*
+ * Flattening one program.  A property or "items" schema on both sides of a
+ * fold becomes the conjunction of its two schemas, itself flattened; with
+ * recursive schemas ({"properties": {"a": {"$ref": "#"}}} on both sides)
+ * that conjunction holds the same pair again, so each pair gets one node,
+ * remembered before it is flattened: the second time round the pair is
+ * answered by the node under construction, evaluated as written.  The
+ * depth and the number of conjunctions are bounded too (past the bounds,
+ * nodes are evaluated as written: slower, never wrong).
+ */
+typedef struct ConjKey
+{
+	EtNode	   *a;
+	EtNode	   *b;
+	EtResource *resource;		/* of the node they are merged into */
+	bool		format_assert;
+} ConjKey;
+
+typedef struct ConjEntry
+{
+	ConjKey		key;
+	EtNode	   *node;
+} ConjEntry;
+
+struct EtFlattenState
+{
+	MemoryContext cxt;			/* the program's: merged nodes live there */
+	HTAB	   *conjunctions;	/* ConjKey -> ConjEntry */
+	int			nconjunctions;
+	int			depth;			/* Flatten() frames on the C stack */
+};
+
+#define FLATTEN_MAX_DEPTH			32
+#define FLATTEN_MAX_CONJUNCTIONS	10000
+
+static EtNode *Flatten(EtFlattenState *fs, EtNode *node);
+
+/* What evaluates in place of 'n' for a verdict, as far as known yet */
+static inline EtNode *
+Planned(EtNode *n)
+{
+	return n->verdict ? n->verdict : n;
+}
 
 #define HAS_VALUE(n)	((n)->has_const || (n)->nenum >= 0)
 #define HAS_NUMBER(n)	((n)->minimum || (n)->maximum || (n)->exclusive_minimum || \
@@ -222,19 +273,43 @@ CanFold(const EtNode *m, const EtNode *c)
 	return true;
 }
 
-/* A node for "both a and b", flattened */
+/*
+ * A node for "both a and b" inside 'm', flattened: one per pair (see
+ * EtFlattenState).  It lives in m's resource, as the two schemas it holds
+ * did (each still enters its own when evaluated).
+ */
 static EtNode *
-Conjunction(MemoryContext cxt, const EtNode *m, EtNode *a, EtNode *b)
+Conjunction(EtFlattenState *fs, const EtNode *m, EtNode *a, EtNode *b)
 {
-	EtNode	   *s = MemoryContextAlloc(cxt, sizeof(EtNode));
+	ConjKey		key;
+	ConjEntry  *entry;
+	bool		found;
+	EtNode	   *s;
 
+	if (a == b)
+		return a;
+	memset(&key, 0, sizeof(key));	/* the padding is hashed too */
+	key.a = a;
+	key.b = b;
+	key.resource = m->resource;
+	key.format_assert = m->format_assert;
+	entry = hash_search(fs->conjunctions, &key, HASH_ENTER, &found);
+	if (found)
+		return entry->node;
+
+	s = MemoryContextAlloc(fs->cxt, sizeof(EtNode));
 	EtInitNode(s, m->resource, m->format_assert);
 	s->nall_of = 2;
-	s->all_of = MemoryContextAlloc(cxt, sizeof(EtNode *) * 2);
+	s->all_of = MemoryContextAlloc(fs->cxt, sizeof(EtNode *) * 2);
 	s->all_of[0] = a;
 	s->all_of[1] = b;
-	EtSummariseNode(cxt, s);
-	return Flatten(cxt, s);
+	EtSummariseNode(fs->cxt, s);
+	entry->node = s;			/* before flattening: see EtFlattenState */
+	if (++fs->nconjunctions <= FLATTEN_MAX_CONJUNCTIONS)
+		(void) Flatten(fs, s);
+	if (s->verdict == NULL)
+		s->verdict = s;			/* bounds reached: as written */
+	return s;
 }
 
 /*
@@ -243,9 +318,9 @@ Conjunction(MemoryContext cxt, const EtNode *m, EtNode *a, EtNode *b)
  * "required" marks are cleared: EtSummariseNode sets them again.
  */
 static void
-MergeProperties(MemoryContext cxt, EtNode *m, const EtNode *c)
+MergeProperties(EtFlattenState *fs, EtNode *m, const EtNode *c)
 {
-	EtPropEntry *out = MemoryContextAlloc(cxt, sizeof(EtPropEntry) *
+	EtPropEntry *out = MemoryContextAlloc(fs->cxt, sizeof(EtPropEntry) *
 										  Max(m->nproperties + c->nproperties, 1));
 	int			i = 0,
 				j = 0,
@@ -269,7 +344,7 @@ MergeProperties(MemoryContext cxt, EtNode *m, const EtNode *c)
 		else
 		{
 			out[n] = m->properties[i];
-			out[n].node = Conjunction(cxt, m, m->properties[i].node,
+			out[n].node = Conjunction(fs, m, m->properties[i].node,
 									  c->properties[j].node);
 			i++, j++;
 		}
@@ -281,7 +356,7 @@ MergeProperties(MemoryContext cxt, EtNode *m, const EtNode *c)
 
 /* "required" of both, each name once */
 static void
-MergeRequired(MemoryContext cxt, EtNode *m, const EtNode *c)
+MergeRequired(EtFlattenState *fs, EtNode *m, const EtNode *c)
 {
 	JsonbValue *out;
 	int			n = m->nrequired;
@@ -289,7 +364,7 @@ MergeRequired(MemoryContext cxt, EtNode *m, const EtNode *c)
 
 	if (c->nrequired == 0)
 		return;
-	out = MemoryContextAlloc(cxt, sizeof(JsonbValue) * (m->nrequired + c->nrequired));
+	out = MemoryContextAlloc(fs->cxt, sizeof(JsonbValue) * (m->nrequired + c->nrequired));
 	if (m->nrequired > 0)
 		memcpy(out, m->required, sizeof(JsonbValue) * m->nrequired);
 	for (j = 0; j < c->nrequired; j++)
@@ -310,7 +385,7 @@ MergeRequired(MemoryContext cxt, EtNode *m, const EtNode *c)
 
 /* Add 'c' to the keywords of 'm'; CanFold(m, c) holds */
 static void
-Fold(MemoryContext cxt, EtNode *m, const EtNode *c)
+Fold(EtFlattenState *fs, EtNode *m, const EtNode *c)
 {
 	m->types = TypeIntersection(m->types, c->types);
 	/* with values on both sides, one is a const the other's enum lists */
@@ -342,10 +417,10 @@ Fold(MemoryContext cxt, EtNode *m, const EtNode *c)
 	}
 
 	if (c->nproperties)
-		MergeProperties(cxt, m, c);
+		MergeProperties(fs, m, c);
 	if (c->additional_properties)
 		m->additional_properties = c->additional_properties;
-	MergeRequired(cxt, m, c);
+	MergeRequired(fs, m, c);
 	m->min_properties = Max(m->min_properties, c->min_properties);
 	m->max_properties = MinLimit(m->max_properties, c->max_properties);
 	if (c->property_names)
@@ -362,7 +437,7 @@ Fold(MemoryContext cxt, EtNode *m, const EtNode *c)
 	}
 
 	if (c->items)
-		m->items = m->items ? Conjunction(cxt, m, m->items, c->items) : c->items;
+		m->items = m->items ? Conjunction(fs, m, m->items, c->items) : c->items;
 	m->min_items = Max(m->min_items, c->min_items);
 	m->max_items = MinLimit(m->max_items, c->max_items);
 	m->unique_items |= c->unique_items;
@@ -392,7 +467,7 @@ Fold(MemoryContext cxt, EtNode *m, const EtNode *c)
  * node->verdict.  Returns a node whose own verdict is itself.
  */
 static EtNode *
-Flatten(MemoryContext cxt, EtNode *node)
+Flatten(EtFlattenState *fs, EtNode *node)
 {
 	EtNode	  **parts;
 	EtNode	   *m;
@@ -405,18 +480,24 @@ Flatten(MemoryContext cxt, EtNode *node)
 
 	if (node->verdict)
 		return node->verdict;
+	/* too deep: as written for now; a shallower call will plan it */
+	if (fs->depth >= FLATTEN_MAX_DEPTH)
+		return node;
 	check_stack_depth();
 
 	/* provisional: should a cycle lead back here, it sees the node as is */
 	node->verdict = node;
 	if (node->alias)
 	{
-		node->verdict = Flatten(cxt, node->alias);
+		fs->depth++;
+		node->verdict = Planned(Flatten(fs, node->alias));
+		fs->depth--;
 		return node->verdict;
 	}
 	if (node->is_boolean || ReadsSiblings(node) ||
 		(node->nall_of == 0 && node->ref == NULL))
 		return node;
+	fs->depth++;
 
 	/*
 	 * The subschemas' own plans first, what gets folded is already flat:
@@ -425,16 +506,16 @@ Flatten(MemoryContext cxt, EtNode *node)
 	nparts = node->nall_of + (node->ref ? 1 : 0);
 	parts = palloc(sizeof(EtNode *) * nparts);
 	if (node->ref)
-		parts[0] = Flatten(cxt, node->ref);
+		parts[0] = Flatten(fs, node->ref);
 	for (i = 0; i < node->nall_of; i++)
-		parts[nparts - node->nall_of + i] = Flatten(cxt, node->all_of[i]);
+		parts[nparts - node->nall_of + i] = Flatten(fs, node->all_of[i]);
 
 	/*
 	 * The merged node starts as a copy of this one without its "allOf" and
 	 * with private property and "required" tables (SplitRequired marks
 	 * them).
 	 */
-	m = MemoryContextAlloc(cxt, sizeof(EtNode));
+	m = MemoryContextAlloc(fs->cxt, sizeof(EtNode));
 	memcpy(m, node, sizeof(EtNode));
 	m->alias = NULL;
 	m->ref = NULL;
@@ -445,7 +526,7 @@ Flatten(MemoryContext cxt, EtNode *node)
 	m->required_rest = NULL;
 	if (m->nproperties)
 	{
-		EtPropEntry *props = MemoryContextAlloc(cxt, sizeof(EtPropEntry) * m->nproperties);
+		EtPropEntry *props = MemoryContextAlloc(fs->cxt, sizeof(EtPropEntry) * m->nproperties);
 
 		for (i = 0; i < m->nproperties; i++)
 		{
@@ -476,7 +557,7 @@ Flatten(MemoryContext cxt, EtNode *node)
 				residue[nresidue++] = c;
 			continue;
 		}
-		Fold(cxt, m, c);
+		Fold(fs, m, c);
 		folded = true;
 		/* what the subschema could not fold stays, as its own "allOf" */
 		if (c->nall_of)
@@ -484,10 +565,11 @@ Flatten(MemoryContext cxt, EtNode *node)
 			cap += c->nall_of;
 			residue = repalloc(residue, sizeof(EtNode *) * cap);
 			for (j = 0; j < c->nall_of; j++)
-				residue[nresidue++] = c->all_of[j];
+				residue[nresidue++] = Planned(c->all_of[j]);
 		}
 	}
 	pfree(parts);
+	fs->depth--;
 
 	if (!folded)
 	{
@@ -498,23 +580,50 @@ Flatten(MemoryContext cxt, EtNode *node)
 	}
 	if (nresidue > 0)
 	{
-		m->all_of = MemoryContextAlloc(cxt, sizeof(EtNode *) * nresidue);
+		m->all_of = MemoryContextAlloc(fs->cxt, sizeof(EtNode *) * nresidue);
 		memcpy(m->all_of, residue, sizeof(EtNode *) * nresidue);
 		m->nall_of = nresidue;
 	}
 	pfree(residue);
-	EtSummariseNode(cxt, m);
-	m->verdict = m->alias ? m->alias : m;
+	EtSummariseNode(fs->cxt, m);
+	m->verdict = m->alias ? Planned(m->alias) : m;
 	node->verdict = m->verdict;
 	return node->verdict;
 }
 
 /*
- * Set node->verdict, building merged nodes in 'cxt' (the program's
- * context).  Scratch allocations go to CurrentMemoryContext.
+ * Flattening a program: EtFlattenBegin(), EtFlattenNode() for every node
+ * the compiler made, EtFlattenEnd().  Merged nodes go to 'cxt' (the
+ * program's context); the bookkeeping to CurrentMemoryContext.
  */
-void
-EtFlattenNode(MemoryContext cxt, EtNode *node)
+EtFlattenState *
+EtFlattenBegin(MemoryContext cxt)
 {
-	(void) Flatten(cxt, node);
+	EtFlattenState *fs = palloc0(sizeof(EtFlattenState));
+	HASHCTL		ctl;
+
+	fs->cxt = cxt;
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = sizeof(ConjKey);
+	ctl.entrysize = sizeof(ConjEntry);
+	ctl.hcxt = CurrentMemoryContext;
+	fs->conjunctions = hash_create("event_types conjunctions", 64, &ctl,
+								   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	return fs;
+}
+
+/* Set node->verdict: never NULL afterwards */
+void
+EtFlattenNode(EtFlattenState *fs, EtNode *node)
+{
+	Assert(fs->depth == 0);
+	(void) Flatten(fs, node);
+	Assert(node->verdict != NULL);
+}
+
+void
+EtFlattenEnd(EtFlattenState *fs)
+{
+	hash_destroy(fs->conjunctions);
+	pfree(fs);
 }

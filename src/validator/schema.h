@@ -235,7 +235,10 @@ extern void EtInitNode(EtNode *node, EtResource *resource, bool format_assert);
 extern void EtSummariseNode(MemoryContext cxt, EtNode *node);
 
 /* flatten.c */
-extern void EtFlattenNode(MemoryContext cxt, EtNode *node);
+typedef struct EtFlattenState EtFlattenState;
+extern EtFlattenState *EtFlattenBegin(MemoryContext cxt);
+extern void EtFlattenNode(EtFlattenState *fs, EtNode *node);
+extern void EtFlattenEnd(EtFlattenState *fs);
 
 /* evaluate.c */
 extern void EtErrorListAdd(EtErrorList *list, const char *path,
