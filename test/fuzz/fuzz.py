@@ -13,7 +13,8 @@ Half of the cases are schema cases, drawn from five families:
              added or dropped, an element repeated): verdicts either way;
   tweaked    a suite schema with well-formed edits (keyword values swapped
              for other legal ones, keywords added from the generator,
-             wrapped in allOf / anyOf / not-not / a $defs + $ref);
+             wrapped in allOf / anyOf / not-not / a $defs + $ref, or made
+             a recursive tree merged with itself);
   generated  a random well-formed schema ($defs and $ref, $anchor,
              $dynamicRef, combinators, if/then/else, unevaluated*, formats,
              patterns) with an instance built to match it, then maybe
@@ -434,8 +435,17 @@ def tweak_schema(rng, s, gen):
         s = {k: [s] + [gen.schema(2) for _ in range(rng.randint(0, 1))]}
         if k == "oneOf" and len(s[k]) == 1:
             s = {"not": {"not": s[k][0]}}
-    else:
+    elif r < 0.9:
         s = {"$defs": {"w": s}, "$ref": "#/$defs/w"}
+    else:
+        # a recursive tree merged with itself: the same property and items
+        # schemas meet again at every level (see src/validator/flatten.c)
+        t = dict(s)
+        t["properties"] = dict(t.get("properties") or {}, n={"$ref": "#/$defs/r"})
+        t.setdefault("items", {"$ref": "#/$defs/r"})
+        s = {"$defs": {"r": t},
+             "allOf": [{"$ref": "#/$defs/r"},
+                       {"$ref": "#/$defs/r", "properties": {"n": {"$ref": "#/$defs/r"}}}]}
     return s
 
 
