@@ -2,7 +2,8 @@
 # Instructions per ingested message and per validated document, counted by
 # callgrind: repeatable to ~0.1% where bench/run.sh's timings move by 10-20%
 # between runs on these shared machines, so it is what tells a small change
-# from noise.  Not part of the test suite; prints a markdown table and one
+# from noise.  Not part of the test suite; prints two markdown tables (per
+# message / per document; bench/run.sh's CHECK-versus-plain insert) and one
 # "INSTRUCTIONS {...}" line.
 #
 #   bench/instructions.sh                # 40,000 messages, 20,000 documents per kind
