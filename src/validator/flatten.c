@@ -464,7 +464,10 @@ Fold(EtFlattenState *fs, EtNode *m, const EtNode *c)
 
 /*
  * The verdict plan of 'node' (see the file header), memoised in
- * node->verdict.  Returns a node whose own verdict is itself.
+ * node->verdict: the node itself, its alias's plan or a merged node.  Near
+ * the depth bound a plan may be a node still to be planned, which then
+ * evaluates as written (evaluate.c follows one verdict link): slower,
+ * never wrong.
  */
 static EtNode *
 Flatten(EtFlattenState *fs, EtNode *node)
