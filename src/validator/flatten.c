@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * flatten.c
- *	  Verdict plans: "allOf" subschemas folded into the node that holds them.
+ *	  Verdict plans: "allOf" subschemas and "$ref" targets folded into the
+ *	  node that holds them.
  *
  * Vendor schemas are built by composition.  A court-booking body is
  * {"allOf": [{"allOf": [{..."properties": {...}}, {"required": [...]}]}]},
