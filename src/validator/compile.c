@@ -1481,12 +1481,12 @@ FlattenAll(CompileState *cs)
 static EtNode *
 MakeBooleanNode(MemoryContext cxt, bool value)
 {
-	EtNode	   *n = MemoryContextAllocZero(cxt, sizeof(EtNode));
+	EtNode	   *n = MemoryContextAlloc(cxt, sizeof(EtNode));
 
+	EtInitNode(n, NULL, false);
 	n->is_boolean = true;
 	n->boolean_value = value;
 	n->trivial = value;
-	n->nenum = -1;
 	n->verdict = n;
 	return n;
 }

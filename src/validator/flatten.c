@@ -516,8 +516,8 @@ Flatten(EtFlattenState *fs, EtNode *node)
 
 	/*
 	 * The merged node starts as a copy of this one without its "allOf" and
-	 * with private property and "required" tables (SplitRequired marks
-	 * them).
+	 * "$ref", and with the "required" split undone (EtSummariseNode redoes
+	 * it once everything is folded in).
 	 */
 	m = MemoryContextAlloc(fs->cxt, sizeof(EtNode));
 	memcpy(m, node, sizeof(EtNode));
@@ -528,18 +528,6 @@ Flatten(EtFlattenState *fs, EtNode *node)
 	m->nrequired_in_props = 0;
 	m->nrequired_rest = 0;
 	m->required_rest = NULL;
-	if (m->nproperties)
-	{
-		EtPropEntry *props = MemoryContextAlloc(fs->cxt, sizeof(EtPropEntry) * m->nproperties);
-
-		for (i = 0; i < m->nproperties; i++)
-		{
-			props[i] = node->properties[i];
-			props[i].required = false;
-		}
-		m->properties = props;
-	}
-
 	cap = nparts;
 	residue = palloc(sizeof(EtNode *) * cap);
 	for (i = 0; i < nparts; i++)
@@ -589,6 +577,22 @@ Flatten(EtFlattenState *fs, EtNode *node)
 		m->nall_of = nresidue;
 	}
 	pfree(residue);
+
+	/*
+	 * SplitRequired marks "properties" entries: a table no fold replaced
+	 * (MergeProperties builds its own) is still the node's, so copy it.
+	 */
+	if (m->nproperties && m->properties == node->properties)
+	{
+		EtPropEntry *props = MemoryContextAlloc(fs->cxt, sizeof(EtPropEntry) * m->nproperties);
+
+		for (i = 0; i < m->nproperties; i++)
+		{
+			props[i] = node->properties[i];
+			props[i].required = false;
+		}
+		m->properties = props;
+	}
 	EtSummariseNode(fs->cxt, m);
 	m->verdict = m->alias ? Planned(m->alias) : m;
 	node->verdict = m->verdict;

@@ -112,7 +112,8 @@ struct EtNode
 	/*
 	 * What evaluates in this node's place when only a verdict is wanted:
 	 * the node itself, its alias, or a node with its "allOf" subschemas
-	 * folded in (flatten.c).  Never NULL once the program is compiled.
+	 * and "$ref" target folded in (flatten.c).  Never NULL once the
+	 * program is compiled.
 	 */
 	EtNode	   *verdict;
 
