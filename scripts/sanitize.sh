@@ -185,8 +185,7 @@ echo "== build (ASan + UBSan) in $work/src-asan"
 if ! build_tree asan; then
 	tail -40 "$work/build-asan.log"
 	fail "asan: build"
-	echo "sanitize: $passed passed, $failed failed"
-	exit 1
+	finish sanitize
 fi
 pass "asan: build"
 # Preloading libasan into the stock postgres binary deadlocks at start-up:
@@ -327,5 +326,4 @@ if [ -n "${SANITIZE_VALGRIND:-}" ]; then
 	fi
 fi
 
-echo "sanitize: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish sanitize

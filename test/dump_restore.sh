@@ -31,11 +31,6 @@ cleanup() {
 }
 [ -n "${KEEP:-}" ] || trap cleanup EXIT
 
-finish() {
-	echo "dump_restore: $passed passed, $failed failed"
-	[ "$failed" -eq 0 ]
-	exit $?
-}
 # check NAME EXPECTED ACTUAL
 check() {
 	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1 (expected '$2', got '$3')"; fi
@@ -115,7 +110,7 @@ if psql -X -q -d postgres -c "CREATE DATABASE $src_db" >/dev/null &&
 	pass "source database loaded ($(q "$src_db" "SELECT count(*) FROM event_types.inbox") messages)"
 else
 	fail "source database could not be loaded"
-	finish
+	finish dump_restore
 fi
 
 # Every status must be represented, or the round trip proves little.
@@ -154,14 +149,14 @@ if pg_dump -Fc -d "$src_db" -f "$work/db.dump" 2> "$work/dump.err"; then
 	pass "pg_dump -Fc"
 else
 	fail "pg_dump -Fc: $(cat "$work/dump.err")"
-	finish
+	finish dump_restore
 fi
 psql -X -q -d postgres -c "CREATE DATABASE $dst_db" >/dev/null
 if pg_restore --exit-on-error -d "$dst_db" "$work/db.dump" 2> "$work/restore.err"; then
 	pass "pg_restore into a new database"
 else
 	fail "pg_restore: $(head -5 "$work/restore.err")"
-	finish
+	finish dump_restore
 fi
 if [ -s "$work/restore.err" ]; then
 	fail "pg_restore printed: $(head -5 "$work/restore.err")"
@@ -219,4 +214,4 @@ check "projections after restore equal rebuild_projections()" 0 \
 		(SELECT count(*) FROM ((TABLE live_bookings EXCEPT TABLE event_types.bookings)
 			UNION ALL (TABLE event_types.bookings EXCEPT TABLE live_bookings)) d)")"
 
-finish
+finish dump_restore

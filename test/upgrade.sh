@@ -46,11 +46,6 @@ cleanup() {
 }
 [ -n "${KEEP:-}" ] || trap cleanup EXIT
 
-finish() {
-	echo "upgrade: $passed passed, $failed failed"
-	[ "$failed" -eq 0 ]
-	exit $?
-}
 # check NAME EXPECTED ACTUAL
 check() {
 	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1 (expected '$2', got '$3')"; fi
@@ -65,9 +60,9 @@ recreate() {
 
 if [ -z "$olds" ]; then
 	echo "upgrade: no older version ships an install script"
-	finish
+	finish upgrade
 fi
-make -s test/generated/fixtures.sql >/dev/null || { fail "make test/generated/fixtures.sql"; finish; }
+make -s test/generated/fixtures.sql >/dev/null || { fail "make test/generated/fixtures.sql"; finish upgrade; }
 
 # --- the catalogue: one line per fact about the extension, sorted ------------
 cat > "$work/catalog.sql" <<'SQL'
@@ -331,4 +326,4 @@ for old in $olds; do
 			WHERE id = (SELECT max(id) FROM event_types.inbox)")"
 done
 
-finish
+finish upgrade
