@@ -36,6 +36,7 @@
 #include "event_types.h"
 #include "jsonb_access.h"
 #include "schema.h"
+#include "value_check.h"
 
 /*
  * Subschemas evaluated in place (no descent into the instance) one inside
@@ -300,52 +301,6 @@ NumCmp(Numeric a, Numeric b)
 											 NumericGetDatum(b)));
 }
 
-/*
- * "integer" accepts 1.0 as well as 1, which numeric_min_scale() decides.
- * Most integers are stored with display scale 0 though, and that is known
- * from the numeric's header word without a function call: the on-disk
- * layout (numeric.c: NUMERIC_SHORT flag 0x8000 with the scale in bits
- * 7-12, else the scale in the low 14 bits of n_sign_dscale) is fixed,
- * since pg_upgrade keeps numeric data as it is.
- */
-static inline bool
-NumIsIntegral(Numeric n)
-{
-	uint16		header = *(uint16 *) VARDATA_ANY(n);
-	int			dscale;
-
-	if ((header & 0xC000) == 0x8000)	/* short format */
-		dscale = (header & 0x1F80) >> 7;
-	else if ((header & 0xC000) == 0xC000)	/* NaN, Infinity: not in jsonb */
-		dscale = -1;
-	else
-		dscale = header & 0x3FFF;
-	if (dscale == 0)
-		return true;
-	return DatumGetInt32(DirectFunctionCall1(numeric_min_scale,
-											 NumericGetDatum(n))) == 0;
-}
-
-static pg_attribute_always_inline bool
-TypeMatches(uint8 types, const JsonbValue *v)
-{
-	switch (v->type)
-	{
-		case jbvNull:
-			return (types & ET_T_NULL) != 0;
-		case jbvBool:
-			return (types & ET_T_BOOLEAN) != 0;
-		case jbvString:
-			return (types & ET_T_STRING) != 0;
-		case jbvNumeric:
-			if (types & ET_T_NUMBER)
-				return true;
-			return (types & ET_T_INTEGER) && NumIsIntegral(v->val.numeric);
-		default:
-			return (types & (JbIsObject(v) ? ET_T_OBJECT : ET_T_ARRAY)) != 0;
-	}
-}
-
 /* JSON Schema equality: 1 == 1.0, objects ignore key order. */
 static bool
 JbEqual(const JsonbValue *a, const JsonbValue *b)
@@ -497,18 +452,6 @@ FindDuplicate(const JsonbValue *arr, int *first, int *second)
 	return false;
 }
 
-/* Length in characters (code points), as JSON Schema counts it */
-static int
-StringLength(const char *s, int len)
-{
-	int			i;
-
-	for (i = 0; i < len; i++)
-		if ((unsigned char) s[i] >= 0x80)
-			return pg_mbstrlen_with_len(s, len);
-	return len;
-}
-
 /* ----------------------------------------------------------------
  * Annotations
  * ----------------------------------------------------------------
@@ -604,7 +547,7 @@ LeafVerdict(EvalState *st, EtNode *node, const JsonbValue *inst, bool *ok)
 	node = node->verdict;
 	if (node->is_boolean || !node->leaf)
 		return false;
-	if (node->types && !TypeMatches(node->types, inst))
+	if (node->types && !EtTypeMatches(node->types, inst))
 		*ok = false;
 	else if (node->kw_value && !ValueAllowed(node, inst))
 		*ok = false;
@@ -676,7 +619,7 @@ EvalString(EvalState *st, EtNode *node, const JsonbValue *inst)
 
 	if (node->min_length >= 0 || node->max_length >= 0)
 	{
-		int			chars = StringLength(s, len);
+		int			chars = EtStringLength(s, len);
 
 		if (node->min_length >= 0 && chars < node->min_length)
 		{
@@ -1123,7 +1066,7 @@ EvalNode(EvalState *st, EtNode *node, const JsonbValue *inst, Annot *ann)
 
 #define FAIL() do { valid = false; if (!st->collect) goto done; } while (0)
 
-	if (node->types && !TypeMatches(node->types, inst))
+	if (node->types && !EtTypeMatches(node->types, inst))
 	{
 		REPORT(st, "type", "expected %s, got %s", TypeListText(node->types), TypeName(inst));
 		FAIL();
