@@ -24,7 +24,8 @@ OBJS = \
 	src/event_log.o \
 	src/json_get.o \
 	$(patsubst %.c,%.o,$(sort $(wildcard src/projections/*.c))) \
-	$(patsubst %.c,%.o,$(sort $(wildcard src/validator/*.c)))
+	$(patsubst %.c,%.o,$(sort $(filter-out src/validator/generated_validators.c,$(wildcard src/validator/*.c)))) \
+	src/validator/generated_validators.o
 
 # The current version's install script is concatenated from the parts in
 # src/sql/ (one concern each) and never committed.  Released versions keep
@@ -43,7 +44,7 @@ ISOLATION = $(patsubst specs/%.spec,%,$(sort $(wildcard specs/*.spec)))
 ISOLATION_OPTS = --load-extension=$(EXTENSION)
 
 SCHEMA_FILES = $(sort $(wildcard schemas/*/*.json schemas/meta/*/*.json schemas/meta/*/*/*.json))
-EXTRA_CLEAN = src/catalog_data.c test/generated
+EXTRA_CLEAN = src/catalog_data.c src/validator/generated_validators.c test/generated
 
 PG_CPPFLAGS = -I$(srcdir)/src -I$(srcdir)/src/validator
 # -Wextra on top of PGXS's -Wall; CI adds -Werror through PG_CFLAGS.
@@ -59,6 +60,9 @@ src/catalog_data.c: tools/gen_catalog.py $(SCHEMA_FILES)
 	$(PYTHON) tools/gen_catalog.py c schemas > $@.tmp && mv $@.tmp $@
 
 src/catalog.o src/catalog_data.o: src/catalog.h
+
+src/validator/generated_validators.c: tools/gen_validators.py tools/gen_catalog.py $(SCHEMA_FILES)
+	$(PYTHON) tools/gen_validators.py schemas > $@.tmp && mv $@.tmp $@
 
 # PGXS tracks no header dependencies: rebuild every object when any of our
 # headers changes (inline functions live in them), rather than link stale code.

@@ -287,3 +287,14 @@ REVOKE ALL ON FUNCTION event_types.erase_customer(text, text, text) FROM PUBLIC;
 
 COMMENT ON COLUMN event_types.inbox.payload IS 'The message body as received; never modified, but for the personal data that event_types.erase_customer() erases';
 COMMENT ON FUNCTION event_types.inbox_guard() IS 'Inbox trigger: keeps the inbox append-only (only status, errors and processed_at may change; the payload only during erase_customer())';
+
+-- ---------------------------------------------------------------------------
+-- Generated validators (since 0.2.0): the built-in event schemas compiled to
+-- C at build time; this reports where jsonb_matches_schema() uses them.
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION event_types.uses_generated_validator(schema jsonb)
+	RETURNS boolean
+	AS 'MODULE_PATHNAME', 'event_types_uses_generated_validator'
+	LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION event_types.uses_generated_validator(jsonb) IS 'Does jsonb_matches_schema() decide this schema with C generated at build time from a built-in event schema (event_types.schema(t) as it is)?';
+GRANT EXECUTE ON FUNCTION event_types.uses_generated_validator(jsonb) TO event_types_reader;

@@ -16,6 +16,7 @@
 #include "utils/memutils.h"
 
 #include "event_types.h"
+#include "generated.h"
 
 PG_MODULE_MAGIC;
 
@@ -28,6 +29,19 @@ char	   *et_tenant = NULL;
 static const struct config_enum_entry on_invalid_options[] = {
 	{"keep", ET_ON_INVALID_KEEP, false},
 	{"error", ET_ON_INVALID_ERROR, false},
+	{NULL, 0, false}
+};
+
+static const struct config_enum_entry generated_options[] = {
+	{"on", ET_GENERATED_ON, false},
+	{"off", ET_GENERATED_OFF, false},
+	{"verify", ET_GENERATED_VERIFY, false},
+	{"true", ET_GENERATED_ON, true},
+	{"false", ET_GENERATED_OFF, true},
+	{"yes", ET_GENERATED_ON, true},
+	{"no", ET_GENERATED_OFF, true},
+	{"1", ET_GENERATED_ON, true},
+	{"0", ET_GENERATED_OFF, true},
 	{NULL, 0, false}
 };
 
@@ -45,6 +59,16 @@ _PG_init(void)
 							 gettext_noop("Applies to date-time, date, time, duration, email, hostname, ipv4, ipv6, uri, uuid, regex and the other formats the validator knows; unknown formats are always annotations."),
 							 &et_format_assertion,
 							 true,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
+
+	DefineCustomEnumVariable("event_types.generated_validators",
+							 gettext_noop("Validates built-in event schemas with the C code generated from them at build time."),
+							 gettext_noop("\"off\": the general evaluator decides every verdict (it always reports the errors); \"verify\": both decide, and a difference is an internal error. The verdicts are the same either way."),
+							 &et_generated_validators,
+							 ET_GENERATED_ON,
+							 generated_options,
 							 PGC_USERSET,
 							 0,
 							 NULL, NULL, NULL);

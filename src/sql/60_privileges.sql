@@ -61,6 +61,7 @@ GRANT SELECT ON TABLE event_types.events, event_types.customers,
 GRANT SELECT ON TABLE event_types.catalog TO event_types_reader;
 GRANT EXECUTE ON FUNCTION event_types.validate_event(text, jsonb, text)
 	TO event_types_writer, event_types_reader;
+GRANT EXECUTE ON FUNCTION event_types.uses_generated_validator(jsonb) TO event_types_reader;
 GRANT EXECUTE ON FUNCTION event_types.jsonb_matches_schema(jsonb, jsonb),
 	event_types.validation_errors(jsonb, jsonb),
 	event_types.schema(event_types.event_type) TO event_types_reader;

@@ -18,6 +18,7 @@
 #include "utils/memutils.h"
 
 #include "catalog.h"
+#include "generated.h"
 #include "schema.h"
 
 /* Compiled built-ins, by position in et_event_types[]; then envelopes. */
@@ -50,6 +51,9 @@ CompileBuiltin(EtBuiltinSchema *out, const char *uri, const char *json,
 									   part_pointer ? &part_pointer : NULL,
 									   &part);
 	out->part = part;
+	out->prog->root->generated = EtGeneratedLookup(uri, "");
+	if (part)
+		part->generated = EtGeneratedLookup(uri, part_pointer);
 	/* vendor formats are part of the contract: not subject to the GUC */
 	out->prog->assert_formats = true;
 }

@@ -31,6 +31,7 @@
 #include "utils/inval.h"
 #include "utils/memutils.h"
 
+#include "generated.h"
 #include "schema.h"
 
 /* Bound on backend-cached programs; past it the cache starts afresh. */
@@ -155,6 +156,7 @@ LookupProgram(Jsonb *schema)
 
 	/* compile first: an ERROR must not leave a half-made entry behind */
 	prog = EtCompileSchema(schema, "", program_cache_cxt);
+	EtAttachGenerated(prog, schema);
 
 	if (e)
 	{

@@ -35,6 +35,7 @@
 
 #include "event_types.h"
 #include "jsonb_access.h"
+#include "generated.h"
 #include "schema.h"
 #include "value_check.h"
 
@@ -1299,10 +1300,30 @@ EtValidate(EtProgram *prog, EtNode *entry, const JsonbValue *instance)
 	EvalState	st = {0};
 	EtErrorList none = {0};
 
+	bool		generated;
+	bool		valid;
+
+	if (entry == NULL)
+		entry = prog->root;
+	st.format_assert = prog->assert_formats || et_format_assertion;
 	st.collect = false;
 	st.errors = &none;
-	st.format_assert = prog->assert_formats || et_format_assertion;
-	return Run(&st, entry ? entry : prog->root, instance);
+	if (entry->generated == NULL || et_generated_validators == ET_GENERATED_OFF)
+		return Run(&st, entry, instance);
+
+	/* a built-in schema compiled to C decides alike, faster (generated.c) */
+	generated = entry->generated(instance, st.format_assert);
+	if (et_generated_validators == ET_GENERATED_ON)
+		return generated;
+	valid = Run(&st, entry, instance);
+	if (valid != generated)
+		ereport(ERROR,
+				(errcode(ERRCODE_INTERNAL_ERROR),
+				 errmsg("generated validator and evaluator disagree on %s",
+						ValueText(instance)),
+				 errdetail("The generated code says %s, evaluate.c says %s.",
+						   generated ? "valid" : "invalid", valid ? "valid" : "invalid")));
+	return valid;
 }
 
 bool

@@ -44,6 +44,12 @@
 #define ET_VOCAB_DEFAULT	(ET_VOCAB_APPLICATOR | ET_VOCAB_VALIDATION | ET_VOCAB_UNEVALUATED)
 
 typedef struct EtNode EtNode;
+
+/*
+ * A schema compiled to C at build time (generated.c): decides whether
+ * 'instance' is valid, for a verdict only; asserts "format" if told to.
+ */
+typedef bool (*EtGeneratedFn) (const JsonbValue *instance, bool format_assert);
 typedef struct EtResource EtResource;
 
 /* properties / patternProperties / dependent* entries */
@@ -116,6 +122,12 @@ struct EtNode
 	 * program is compiled.
 	 */
 	EtNode	   *verdict;
+
+	/*
+	 * Entry points only: the same verdict as C generated from the built-in
+	 * schema this node's program was compiled from (generated.c), or NULL.
+	 */
+	EtGeneratedFn generated;
 
 	/* in-place applicators */
 	EtNode	   *ref;

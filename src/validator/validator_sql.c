@@ -16,6 +16,7 @@
 #include "utils/rel.h"
 
 #include "event_types.h"
+#include "generated.h"
 #include "jsonb_access.h"
 #include "schema.h"
 #include "uri.h"
@@ -80,6 +81,24 @@ event_types_jsonb_matches_schema(PG_FUNCTION_ARGS)
 
 	JbRootValue(instance, &root);
 	PG_RETURN_BOOL(EtValidate(prog, NULL, &root));
+}
+
+/*
+ * uses_generated_validator(schema jsonb) -> boolean
+ *
+ * Whether jsonb_matches_schema() decides this schema with the C generated
+ * from a built-in event schema (generated.c), as EXPLAIN tells whether a
+ * plan is JIT-compiled: for tests and for users who want to know.
+ */
+ET_FUNCTION_INFO(event_types_uses_generated_validator);
+Datum
+event_types_uses_generated_validator(PG_FUNCTION_ARGS)
+{
+	Jsonb	   *schema = PG_GETARG_JSONB_P(0);
+	EtProgram  *prog = EtGetProgram(fcinfo, schema);
+
+	PG_RETURN_BOOL(prog->root->generated != NULL &&
+				   et_generated_validators != ET_GENERATED_OFF);
 }
 
 /*

@@ -1,0 +1,84 @@
+/*-------------------------------------------------------------------------
+ *
+ * generated.c
+ *	  Attach the generated validators (generated.h) to compiled programs.
+ *
+ * A generated function replaces evaluate.c only where it provably
+ * validates the same schema:
+ *
+ *	- the built-in programs (builtin_schemas.c) get the function generated
+ *	  for their URI and entry pointer;
+ *	- a program compiled from a schema a user passed in gets the function
+ *	  of a built-in type only if the schema's "$id" names that type and its
+ *	  bytes equal the built-in document's -- event_types.schema(t) used as
+ *	  a constant, the common case in a CHECK constraint.  Its references
+ *	  then resolve alike, since the urn:event-types: namespace always
+ *	  resolves to built-ins (documents.c).
+ *
+ * Only the verdict is generated.  Error collection (validation_errors(),
+ * rejected inbox rows) always walks the schema in evaluate.c, and
+ * event_types.generated_validators = off sends verdicts there too, and
+ * = verify runs both and raises an ERROR where they differ (the test suites
+ * run that way).
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "utils/builtins.h"
+#include "utils/fmgrprotos.h"
+
+#include "catalog.h"
+#include "generated.h"
+#include "jsonb_access.h"
+
+int			et_generated_validators = ET_GENERATED_ON;
+
+EtGeneratedFn
+EtGeneratedLookup(const char *uri, const char *pointer)
+{
+	int			i;
+
+	for (i = 0; i < et_generated_entry_count; i++)
+	{
+		const EtGeneratedValidator *g = &et_generated_entries[i];
+
+		if (strcmp(g->uri, uri) == 0 && strcmp(g->pointer, pointer) == 0)
+			return g->fn;
+	}
+	return NULL;
+}
+
+void
+EtAttachGenerated(EtProgram *prog, Jsonb *schema)
+{
+	JsonbValue	root,
+				id;
+	int			i;
+
+	JbRootValue(schema, &root);
+	if (!JbIsObject(&root) || !JbObjectGet(&root, "$id", 3, &id) ||
+		id.type != jbvString)
+		return;
+	for (i = 0; i < et_event_type_count; i++)
+	{
+		const EtEventTypeDef *def = &et_event_types[i];
+		EtGeneratedFn fn;
+		Jsonb	   *builtin;
+
+		if (strlen(def->schema_uri) != id.val.string.len ||
+			memcmp(def->schema_uri, id.val.string.val, id.val.string.len) != 0)
+			continue;
+		fn = EtGeneratedLookup(def->schema_uri, "");
+		if (fn == NULL)
+			return;
+		/* jsonb is canonical (keys sorted, no duplicates): same bytes, same schema */
+		builtin = DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
+													 CStringGetDatum(def->schema_json)));
+		if (VARSIZE(builtin) == VARSIZE(schema) &&
+			memcmp(builtin, schema, VARSIZE(schema)) == 0)
+			prog->root->generated = fn;
+		pfree(builtin);
+		return;
+	}
+}
