@@ -48,7 +48,8 @@ ORDER BY p.oid::regprocedure::text COLLATE "C";
 -- SECURITY DEFINER: the two ingest triggers only, with a fixed search_path
 SELECT p.oid::regprocedure, p.prosecdef, p.proconfig
 FROM pg_proc p
-WHERE p.pronamespace = 'event_types'::regnamespace AND p.prosecdef;
+WHERE p.pronamespace = 'event_types'::regnamespace AND p.prosecdef
+ORDER BY p.oid::regprocedure::text COLLATE "C";
 
 --
 -- The receiver
