@@ -53,6 +53,14 @@ for kind in ticketing_event gym_idle_period court_booking; do
 		-c "COPY docs_$kind FROM '$work/gen/docs_$kind.copy'" >/dev/null
 done
 $psql -d instr -c "VACUUM ANALYZE" >/dev/null
+# each kind's built-in schema as event_types.schema() returns it (its
+# verdicts come from generated C; schema_<kind>.json is the same schema
+# with every reference inlined, which evaluate.c decides)
+declare -A builtin=([ticketing_event]=ticketing.EVENT [gym_idle_period]=gym.CONTRACT_IDLE_PERIOD_CREATED
+	[court_booking]=court_booking.BOOKING_CREATED_V1)
+for kind in ticketing_event gym_idle_period court_booking; do
+	$psql -d instr -At -c "SELECT event_types.schema('${builtin[$kind]}')" >"$work/gen/builtin_$kind.json"
+done
 su postgres -c "$bin/pg_ctl -D $work/data stop -w" >/dev/null
 
 # instructions of one single-user session running the statements in file $1
@@ -79,16 +87,19 @@ per_unit() {
 truncate="TRUNCATE event_types.inbox, event_types.events, event_types.customers, event_types.contracts, event_types.bookings"
 pipeline=$(per_unit "$truncate
 INSERT INTO event_types.inbox (source, payload, tenant) SELECT * FROM staging" "$truncate" "$messages")
-declare -A val
+declare -A val val_builtin
 for kind in ticketing_event gym_idle_period court_booking; do
 	# the schema as a constant, as in bench/run.sh's CHECK constraints; the
 	# session without validation scans the same rows and detoasts the same
 	# documents (jsonb_typeof), so only the validator's own work is counted
-	schema=$(tr '\n' ' ' <"$work/gen/schema_$kind.json" | sed "s/'/''/g")
-	val[$kind]=$(per_unit \
-		"SELECT count(*) FROM docs_$kind WHERE event_types.jsonb_matches_schema('$schema'::jsonb, doc) IS NOT NULL" \
-		"SELECT count(*) FROM docs_$kind WHERE jsonb_typeof(doc) IS NOT NULL" \
-		"$docs")
+	for file in schema builtin; do
+		schema=$(tr '\n' ' ' <"$work/gen/${file}_$kind.json" | sed "s/'/''/g")
+		n=$(per_unit \
+			"SELECT count(*) FROM docs_$kind WHERE event_types.jsonb_matches_schema('$schema'::jsonb, doc) IS NOT NULL" \
+			"SELECT count(*) FROM docs_$kind WHERE jsonb_typeof(doc) IS NOT NULL" \
+			"$docs")
+		if [ $file = schema ]; then val[$kind]=$n; else val_builtin[$kind]=$n; fi
+	done
 done
 
 # bench/run.sh's validation section in instructions: an INSERT of the
@@ -97,18 +108,27 @@ done
 # Wall-clock ratios on these machines move by +-30% between runs; this one
 # does not, and it leaves out the time an insert waits for the disk, which
 # the validator does not add to -- so it is the stricter of the two.
-declare -A plain check
+declare -A plain check check_builtin
 for kind in ticketing_event gym_idle_period court_booking; do
-	schema=$(tr '\n' ' ' <"$work/gen/schema_$kind.json" | sed "s/'/''/g")
-	for variant in plain check; do
-		if [ $variant = plain ]; then ddl="CREATE TABLE t (doc jsonb)"
-		else ddl="CREATE TABLE t (doc jsonb CHECK ((event_types.jsonb_matches_schema('$schema'::jsonb, doc)) IS NOT NULL))"
+	for variant in plain check check_builtin; do
+		case $variant in
+			plain) ddl="CREATE TABLE t (doc jsonb)" ;;
+			check) file=schema ;;
+			check_builtin) file=builtin ;;
+		esac
+		if [ $variant != plain ]; then
+			schema=$(tr '\n' ' ' <"$work/gen/${file}_$kind.json" | sed "s/'/''/g")
+			ddl="CREATE TABLE t (doc jsonb CHECK ((event_types.jsonb_matches_schema('$schema'::jsonb, doc)) IS NOT NULL))"
 		fi
 		n=$(per_unit "$ddl
 INSERT INTO t SELECT doc FROM docs_$kind
 DROP TABLE t" "$ddl
 DROP TABLE t" "$docs")
-		if [ $variant = plain ]; then plain[$kind]=$n; else check[$kind]=$n; fi
+		case $variant in
+			plain) plain[$kind]=$n ;;
+			check) check[$kind]=$n ;;
+			check_builtin) check_builtin[$kind]=$n ;;
+		esac
 	done
 done
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
@@ -118,12 +138,13 @@ echo "|---|---|---|"
 echo "| pipeline: INSERT ... SELECT into event_types.inbox | $messages messages | $pipeline |"
 for kind in ticketing_event gym_idle_period court_booking; do
 	echo "| jsonb_matches_schema, $kind documents | $docs documents | ${val[$kind]} |"
+	echo "| jsonb_matches_schema, $kind documents, built-in schema() | $docs documents | ${val_builtin[$kind]} |"
 done
 echo
-echo "| INSERT of $docs documents | plain | with the CHECK | CHECK / plain |"
-echo "|---|---|---|---|"
+echo "| INSERT of $docs documents | plain | with the CHECK | CHECK / plain | with the CHECK, built-in schema() | CHECK / plain, built-in |"
+echo "|---|---|---|---|---|---|"
 for kind in ticketing_event gym_idle_period court_booking; do
-	echo "| $kind | ${plain[$kind]} | ${check[$kind]} | $(ratio "${check[$kind]}" "${plain[$kind]}") |"
+	echo "| $kind | ${plain[$kind]} | ${check[$kind]} | $(ratio "${check[$kind]}" "${plain[$kind]}") | ${check_builtin[$kind]} | $(ratio "${check_builtin[$kind]}" "${plain[$kind]}") |"
 done
 echo
-echo "INSTRUCTIONS {\"pipeline_per_message\": $pipeline, \"validation_per_document\": {\"ticketing_event\": ${val[ticketing_event]}, \"gym_idle_period\": ${val[gym_idle_period]}, \"court_booking\": ${val[court_booking]}}, \"check_over_plain\": {\"ticketing_event\": $(ratio "${check[ticketing_event]}" "${plain[ticketing_event]}"), \"gym_idle_period\": $(ratio "${check[gym_idle_period]}" "${plain[gym_idle_period]}"), \"court_booking\": $(ratio "${check[court_booking]}" "${plain[court_booking]}")}}"
+echo "INSTRUCTIONS {\"pipeline_per_message\": $pipeline, \"validation_per_document\": {\"ticketing_event\": ${val[ticketing_event]}, \"gym_idle_period\": ${val[gym_idle_period]}, \"court_booking\": ${val[court_booking]}}, \"validation_per_document_builtin\": {\"ticketing_event\": ${val_builtin[ticketing_event]}, \"gym_idle_period\": ${val_builtin[gym_idle_period]}, \"court_booking\": ${val_builtin[court_booking]}}, \"check_builtin_over_plain\": {\"ticketing_event\": $(ratio "${check_builtin[ticketing_event]}" "${plain[ticketing_event]}"), \"gym_idle_period\": $(ratio "${check_builtin[gym_idle_period]}" "${plain[gym_idle_period]}"), \"court_booking\": $(ratio "${check_builtin[court_booking]}" "${plain[court_booking]}")}, \"check_over_plain\": {\"ticketing_event\": $(ratio "${check[ticketing_event]}" "${plain[ticketing_event]}"), \"gym_idle_period\": $(ratio "${check[gym_idle_period]}" "${plain[gym_idle_period]}"), \"court_booking\": $(ratio "${check[court_booking]}" "${plain[court_booking]}")}}"

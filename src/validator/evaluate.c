@@ -1299,24 +1299,26 @@ EtValidate(EtProgram *prog, EtNode *entry, const JsonbValue *instance)
 {
 	EvalState	st = {0};
 	EtErrorList none = {0};
-
-	bool		generated;
+	bool		generated = false;
 	bool		valid;
 
 	if (entry == NULL)
 		entry = prog->root;
-	st.format_assert = prog->assert_formats || et_format_assertion;
 	st.collect = false;
 	st.errors = &none;
-	if (entry->generated == NULL || et_generated_validators == ET_GENERATED_OFF)
-		return Run(&st, entry, instance);
+	st.format_assert = prog->assert_formats || et_format_assertion;
 
 	/* a built-in schema compiled to C decides alike, faster (generated.c) */
-	generated = entry->generated(instance, st.format_assert);
-	if (et_generated_validators == ET_GENERATED_ON)
-		return generated;
+	if (unlikely(entry->generated != NULL) &&
+		et_generated_validators != ET_GENERATED_OFF)
+	{
+		generated = entry->generated(instance, st.format_assert);
+		if (et_generated_validators == ET_GENERATED_ON)
+			return generated;
+	}
 	valid = Run(&st, entry, instance);
-	if (valid != generated)
+	if (entry->generated != NULL &&
+		et_generated_validators == ET_GENERATED_VERIFY && valid != generated)
 		ereport(ERROR,
 				(errcode(ERRCODE_INTERNAL_ERROR),
 				 errmsg("generated validator and evaluator disagree on %s",
