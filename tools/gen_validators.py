@@ -67,6 +67,13 @@ FORMATS = {"date-time": "ET_FORMAT_DATE_TIME", "date": "ET_FORMAT_DATE",
            "relative-json-pointer": "ET_FORMAT_RELATIVE_JSON_POINTER"}
 
 
+# patterns decide_strings() may evaluate with Python's re: anchors, ASCII
+# letters, digits, "_", "-" and escaped punctuation, classes of those, and
+# the quantifiers * + ? {n} {n,} {n,m}
+SIMPLE_PATTERN = re.compile(r"^\^?(?:(?:[A-Za-z0-9_-]|\\[.\-/]|\[(?:[A-Za-z0-9_]|\\[.\-/]|[A-Za-z0-9]-[A-Za-z0-9])+\])"
+                            r"(?:[*+?]|\{[0-9]+(?:,[0-9]*)?\})?)*\$?$")
+
+
 class Unsupported(Exception):
     pass
 
@@ -255,27 +262,37 @@ class Generator:
         for n in nodes:
             if "type" in n:
                 types = types & type_set(n["type"])
-        if types != ALL_TYPES:
-            if not types:
-                return "\treturn false;\n"
-            w("\tif (!%s)\n\t\treturn false;\n" % type_test(types, "v"))
 
+        # "const" / "enum": the strings every one of them allows
+        allowed = None
         for n in nodes:
             groups = ([[n["const"]]] if "const" in n else []) + ([n["enum"]] if "enum" in n else [])
             for values in groups:
                 if not isinstance(values, list) or not all(isinstance(x, str) for x in values):
                     raise Unsupported("const/enum other than strings")
-                if not values:
-                    return "\treturn false;\n"
-                tests = []
-                for x in values:
-                    lit, ln = c_bytes(x)
-                    tests.append("(v->val.string.len == %d && memcmp(v->val.string.val, %s, %d) == 0)"
-                                 % (ln, lit, ln))
-                w("\tif (v->type != jbvString ||\n\t\t!(%s))\n\t\treturn false;\n"
-                  % " ||\n\t\t  ".join(tests))
+                allowed = [x for x in (values if allowed is None else allowed) if x in values]
+        decided = set()
+        if allowed is not None:
+            # A value that passes the membership test is one of these strings,
+            # so "type" and the length and pattern keywords can be decided
+            # here, on the strings themselves (gym items: "type" has both a
+            # const and the envelope's pattern)
+            allowed, decided = self.decide_strings(nodes, allowed)
+            if not allowed or "string" not in types:
+                return "\treturn false;\n"
+            tests = []
+            for x in allowed:
+                lit, ln = c_bytes(x)
+                tests.append("(v->val.string.len == %d && memcmp(v->val.string.val, %s, %d) == 0)"
+                             % (ln, lit, ln))
+            w("\tif (v->type != jbvString ||\n\t\t!(%s))\n\t\treturn false;\n"
+              % " ||\n\t\t  ".join(tests))
+        elif types != ALL_TYPES:
+            if not types:
+                return "\treturn false;\n"
+            w("\tif (!%s)\n\t\treturn false;\n" % type_test(types, "v"))
 
-        self.strings(nodes, w)
+        self.strings(nodes, w, decided)
         for k in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"):
             if any(k in n for n in nodes):
                 raise Unsupported(k)
@@ -330,10 +347,32 @@ class Generator:
                     names.append(r)
         return names
 
-    def strings(self, nodes, w):
+    def decide_strings(self, nodes, allowed):
+        """Filter the allowed constants by the length and pattern keywords;
+        returns them and the keywords so decided for every value."""
+        decided = {"minLength", "maxLength"}
+        for n in nodes:
+            if "minLength" in n:
+                allowed = [x for x in allowed if len(x) >= n["minLength"]]
+            if "maxLength" in n:
+                allowed = [x for x in allowed if len(x) <= n["maxLength"]]
+        patterns = [n["pattern"] for n in nodes if "pattern" in n]
+        # ECMA-262 and Python agree on these patterns for these strings:
+        # ASCII literals, classes and quantifiers, no newline for "$" to
+        # differ on (Python's "$" also matches before a final newline)
+        if all(SIMPLE_PATTERN.match(p) for p in patterns) and \
+                not any("\n" in x for x in allowed):
+            for p in patterns:
+                allowed = [x for x in allowed if re.search(p, x, re.ASCII)]
+            decided.add("pattern")
+        return allowed, decided
+
+    def strings(self, nodes, w, decided):
         lines = []
-        minlen = max([n["minLength"] for n in nodes if "minLength" in n], default=None)
-        maxlen = min([n["maxLength"] for n in nodes if "maxLength" in n], default=None)
+        minlen = None if "minLength" in decided else \
+            max([n["minLength"] for n in nodes if "minLength" in n], default=None)
+        maxlen = None if "maxLength" in decided else \
+            min([n["maxLength"] for n in nodes if "maxLength" in n], default=None)
         if minlen is not None or maxlen is not None:
             for x in (minlen, maxlen):
                 if x is not None and (not isinstance(x, int) or isinstance(x, bool) or x < 0):
@@ -346,7 +385,7 @@ class Generator:
                 lines.append("\t\tif (len > %d && EtStringLength(s, len) > %d)\n\t\t\treturn false;\n"
                              % (maxlen, maxlen))
         for n in nodes:
-            if "pattern" in n:
+            if "pattern" in n and "pattern" not in decided:
                 p = n["pattern"]
                 if p not in self.regexes:
                     self.regexes[p] = "gv_re_%d" % len(self.regexes)
