@@ -102,6 +102,21 @@ def c_bytes(s):
     return gen_catalog.c_string(s), len(s.encode("utf-8"))
 
 
+def bounds(nodes, low, high):
+    """The strictest of each bound over a conjunction: (largest low, smallest high)."""
+    lo = max([n[low] for n in nodes if low in n], default=None)
+    hi = min([n[high] for n in nodes if high in n], default=None)
+    return lo, hi
+
+
+def count_bounds(w, lo, hi):
+    """C tests of a container's element count against the bounds."""
+    if lo is not None:
+        w("\t\tif (JbCount(v) < %d)\n\t\t\treturn false;\n" % lo)
+    if hi is not None:
+        w("\t\tif (JbCount(v) > %d)\n\t\t\treturn false;\n" % hi)
+
+
 class Document:
     """One bundled schema: its resources, anchors and the resource of every node."""
 
@@ -369,10 +384,8 @@ class Generator:
 
     def strings(self, nodes, w, decided):
         lines = []
-        minlen = None if "minLength" in decided else \
-            max([n["minLength"] for n in nodes if "minLength" in n], default=None)
-        maxlen = None if "maxLength" in decided else \
-            min([n["maxLength"] for n in nodes if "maxLength" in n], default=None)
+        minlen, maxlen = (None, None) if "minLength" in decided else \
+            bounds(nodes, "minLength", "maxLength")
         if minlen is not None or maxlen is not None:
             for x in (minlen, maxlen):
                 if x is not None and (not isinstance(x, int) or isinstance(x, bool) or x < 0):
@@ -411,8 +424,7 @@ class Generator:
                                     ("required", "properties", "additionalProperties",
                                      "minProperties", "maxProperties")):
             return {}
-        minp = max([n["minProperties"] for n in nodes if "minProperties" in n], default=None)
-        maxp = min([n["maxProperties"] for n in nodes if "maxProperties" in n], default=None)
+        minp, maxp = bounds(nodes, "minProperties", "maxProperties")
         required = []
         for n in nodes:
             for r in n.get("required", []):
@@ -446,10 +458,7 @@ class Generator:
             w("\n")
         elif required:
             w("\t\tJsonbValue\tfound;\n\n")
-        if minp is not None:
-            w("\t\tif (JbCount(v) < %d)\n\t\t\treturn false;\n" % minp)
-        if maxp is not None:
-            w("\t\tif (JbCount(v) > %d)\n\t\t\treturn false;\n" % maxp)
+        count_bounds(w, minp, maxp)
         if not walk:
             # only names to look for: a binary search each
             for r in required:
@@ -492,15 +501,11 @@ class Generator:
         if not any(k in n for n in nodes for k in ("items", "minItems", "maxItems")):
             return
         fn = self.function(doc, [(n["items"], s) for n, s in conj if "items" in n])
-        mini = max([n["minItems"] for n in nodes if "minItems" in n], default=None)
-        maxi = min([n["maxItems"] for n in nodes if "maxItems" in n], default=None)
+        mini, maxi = bounds(nodes, "minItems", "maxItems")
         w("\tif (JbIsArray(v))\n\t{\n")
         if fn:
             w("\t\tJbIter\t\tit;\n\t\tJsonbValue\telem = {0};\t/* gcc cannot see JbFill set it */\n\n")
-        if mini is not None:
-            w("\t\tif (JbCount(v) < %d)\n\t\t\treturn false;\n" % mini)
-        if maxi is not None:
-            w("\t\tif (JbCount(v) > %d)\n\t\t\treturn false;\n" % maxi)
+        count_bounds(w, mini, maxi)
         if fn:
             w("\t\tJbIterInit(&it, v);\n"
               "\t\twhile (JbArrayNext(&it, &elem))\n\t\t{\n\t\t\tCHECK_FOR_INTERRUPTS();\n"
