@@ -74,6 +74,27 @@ SIMPLE_PATTERN = re.compile(r"^\^?(?:(?:[A-Za-z0-9_-]|\\[.\-/]|\[(?:[A-Za-z0-9_]
                             r"(?:[*+?]|\{[0-9]+(?:,[0-9]*)?\})?)*\$?$")
 
 
+SCAN_SINGLE = {"not", "if", "then", "else", "additionalProperties", "propertyNames",
+               "unevaluatedProperties", "unevaluatedItems", "contains", "items",
+               "contentSchema", "additionalItems"}
+SCAN_ARRAY = {"allOf", "anyOf", "oneOf", "prefixItems", "items"}
+SCAN_MAP = {"$defs", "definitions", "properties", "patternProperties",
+            "dependentSchemas", "dependencies"}
+INT32_MAX = 2147483647
+
+
+def push(scope, res):
+    """evaluate.c pushes a resource unless it is the innermost one.  Only the
+    first occurrence of each resource (DynamicTarget: outermost wins) and the
+    innermost one matter, so the scope is kept in that finite canonical
+    form: a cycle through several resources repeats a key and is declined."""
+    if scope and scope[-1] == res:
+        return scope
+    full = scope + (res,)
+    firsts = tuple(r for i, r in enumerate(full) if r not in full[:i])
+    return firsts if firsts[-1] == res else firsts + (res,)
+
+
 class Unsupported(Exception):
     pass
 
@@ -98,14 +119,32 @@ def type_test(types, v):
     return "EtTypeMatches(%s, %s)" % (" | ".join(TYPE_BITS[b] for b in sorted(bits)), v)
 
 
+def ascii_only(s, what):
+    """Names and constants are compared as bytes; the instance's bytes are
+    in the server encoding, the generated ones in UTF-8, and the two agree
+    on ASCII only (every server encoding is an ASCII superset)."""
+    if not s.isascii():
+        raise Unsupported("non-ASCII %s %r" % (what, s))
+    return s
+
+
 def c_bytes(s):
     return gen_catalog.c_string(s), len(s.encode("utf-8"))
 
 
+def count_value(x):
+    """A non-negative integer keyword as compile.c's NonNegativeInt reads it:
+    integral numbers only, clamped to INT32_MAX."""
+    if isinstance(x, bool) or not isinstance(x, (int, float)) or x < 0 or \
+            (isinstance(x, float) and x != float("inf") and not x.is_integer()):
+        raise Unsupported("bound %r" % x)
+    return INT32_MAX if x >= INT32_MAX else int(x)
+
+
 def bounds(nodes, low, high):
     """The strictest of each bound over a conjunction: (largest low, smallest high)."""
-    lo = max([n[low] for n in nodes if low in n], default=None)
-    hi = min([n[high] for n in nodes if high in n], default=None)
+    lo = max([count_value(n[low]) for n in nodes if low in n], default=None)
+    hi = min([count_value(n[high]) for n in nodes if high in n], default=None)
     return lo, hi
 
 
@@ -113,7 +152,7 @@ def count_bounds(w, lo, hi):
     """C tests of a container's element count against the bounds."""
     if lo is not None:
         w("\t\tif (JbCount(v) < %d)\n\t\t\treturn false;\n" % lo)
-    if hi is not None:
+    if hi is not None and hi < INT32_MAX:
         w("\t\tif (JbCount(v) > %d)\n\t\t\treturn false;\n" % hi)
 
 
@@ -147,16 +186,15 @@ class Document:
                     self.anchors[(uri, node[k])] = node
                     if k == "$dynamicAnchor":
                         self.dynamic.setdefault(uri, set()).add(node[k])
+            # exactly the positions compile.c's ScanSchema scans
             for k, v in node.items():
-                if k in ("const", "enum", "examples", "default", "x-event-type") or k.startswith("x-"):
-                    continue
-                if k in ("properties", "$defs", "patternProperties", "dependentSchemas"):
+                if k in SCAN_MAP and isinstance(v, dict):
                     for sub in v.values():
                         self.walk(sub, uri)
-                elif k in ("allOf", "anyOf", "oneOf", "prefixItems"):
+                elif k in SCAN_ARRAY and isinstance(v, list):
                     for sub in v:
                         self.walk(sub, uri)
-                elif isinstance(v, (dict, bool)):
+                elif k in SCAN_SINGLE and isinstance(v, dict):
                     self.walk(v, uri)
 
     def resolve(self, ref, base):
@@ -216,8 +254,7 @@ class Generator:
             if not isinstance(node, dict):
                 raise Unsupported("schema of type %s" % type(node).__name__)
             res = doc.resource(node)
-            if not scope or scope[-1] != res:
-                scope = scope + (res,)
+            scope = push(scope, res)
             key = (id(node), scope)
             if key in seen:
                 raise Unsupported("schema applied twice in place (cycle?)")
@@ -285,6 +322,8 @@ class Generator:
             for values in groups:
                 if not isinstance(values, list) or not all(isinstance(x, str) for x in values):
                     raise Unsupported("const/enum other than strings")
+                for x in values:
+                    ascii_only(x, "constant")
                 allowed = [x for x in (values if allowed is None else allowed) if x in values]
         decided = set()
         if allowed is not None:
@@ -365,12 +404,15 @@ class Generator:
     def decide_strings(self, nodes, allowed):
         """Filter the allowed constants by the length and pattern keywords;
         returns them and the keywords so decided for every value."""
-        decided = {"minLength", "maxLength"}
-        for n in nodes:
+        if not all(x.isascii() for x in allowed):
+            decided = set()
+        else:
+            decided = {"minLength", "maxLength"}
+        for n in nodes if decided else []:
             if "minLength" in n:
-                allowed = [x for x in allowed if len(x) >= n["minLength"]]
+                allowed = [x for x in allowed if len(x) >= count_value(n["minLength"])]
             if "maxLength" in n:
-                allowed = [x for x in allowed if len(x) <= n["maxLength"]]
+                allowed = [x for x in allowed if len(x) <= count_value(n["maxLength"])]
         patterns = [n["pattern"] for n in nodes if "pattern" in n]
         # ECMA-262 and Python agree on these patterns for these strings:
         # ASCII literals, classes and quantifiers, no newline for "$" to
@@ -386,15 +428,15 @@ class Generator:
         lines = []
         minlen, maxlen = (None, None) if "minLength" in decided else \
             bounds(nodes, "minLength", "maxLength")
-        if minlen is not None or maxlen is not None:
-            for x in (minlen, maxlen):
-                if x is not None and (not isinstance(x, int) or isinstance(x, bool) or x < 0):
-                    raise Unsupported("length bound %r" % x)
+        if (minlen is not None and minlen > 0) or (maxlen is not None and maxlen < INT32_MAX):
             # chars <= bytes <= 4 * chars: count characters only when that decides
-            if minlen is not None:
+            if minlen is not None and 4 * minlen <= INT32_MAX:
                 lines.append("\t\tif (len < %d || (len < %d && EtStringLength(s, len) < %d))\n\t\t\treturn false;\n"
                              % (minlen, 4 * minlen, minlen))
-            if maxlen is not None:
+            elif minlen is not None:
+                lines.append("\t\tif (len < %d || EtStringLength(s, len) < %d)\n\t\t\treturn false;\n"
+                             % (minlen, minlen))
+            if maxlen is not None and maxlen < INT32_MAX:
                 lines.append("\t\tif (len > %d && EtStringLength(s, len) > %d)\n\t\t\treturn false;\n"
                              % (maxlen, maxlen))
         for n in nodes:
@@ -430,11 +472,21 @@ class Generator:
             for r in n.get("required", []):
                 if r not in required:
                     required.append(r)
+        for name in required + presence + [p for n in nodes for p in n.get("properties", {})]:
+            ascii_only(name, "property name")
         bits = {}
         for name in required + presence:
             bits.setdefault(name, len(bits))
         if len(bits) > 64:
             raise Unsupported("more than 64 required names")
+        if maxp == 0:
+            # only the empty object can pass: nothing to walk (and gcc's
+            # -Warray-bounds would misread a walk of a container known empty)
+            if required or (minp or 0) > 0:
+                w("\tif (JbIsObject(v))\n\t\treturn false;\n")
+            else:
+                w("\tif (JbIsObject(v) && JbCount(v) > 0)\n\t\treturn false;\n")
+            return bits
         # for each name: what its value must satisfy
         names = list(bits)
         for n in nodes:
@@ -467,12 +519,14 @@ class Generator:
             w("\t}\n")
             return bits
         w("\t\tJbIterInit(&it, v);\n\t\twhile (JbObjectNext(&it, &key, &val))\n\t\t{\n")
-        w("\t\t\tconst char *k = key.val.string.val;\n\t\t\tint\t\t\tklen = key.val.string.len;\n\n")
+        if cases:
+            w("\t\t\tconst char *k = key.val.string.val;\n\t\t\tint\t\t\tklen = key.val.string.len;\n\n")
         # by length first: most keys then meet at most one memcmp
         by_len = {}
         for name, fn, bit in cases:
             by_len.setdefault(len(name.encode("utf-8")), []).append((name, fn, bit))
-        w("\t\t\tswitch (klen)\n\t\t\t{\n")
+        if cases:
+            w("\t\t\tswitch (klen)\n\t\t\t{\n")
         for ln in sorted(by_len):
             w("\t\t\t\tcase %d:\n" % ln)
             for name, fn, bit in by_len[ln]:
@@ -484,7 +538,8 @@ class Generator:
                     w("\t\t\t\t\t\tif (!%s)\n\t\t\t\t\t\t\treturn false;\n" % self.call(fn, "&val"))
                 w("\t\t\t\t\t\tcontinue;\n\t\t\t\t\t}\n")
             w("\t\t\t\t\tbreak;\n")
-        w("\t\t\t}\n")
+        if cases:
+            w("\t\t\t}\n")
         if other:
             w("\t\t\t/* a name no \"properties\" lists */\n")
             w("\t\t\tif (!%s)\n\t\t\t\treturn false;\n" % self.call(other, "&val"))
@@ -500,8 +555,10 @@ class Generator:
         nodes = [n for n, _ in conj]
         if not any(k in n for n in nodes for k in ("items", "minItems", "maxItems")):
             return
-        fn = self.function(doc, [(n["items"], s) for n, s in conj if "items" in n])
         mini, maxi = bounds(nodes, "minItems", "maxItems")
+        # maxItems 0: no element to check (and gcc -Warray-bounds on the loop)
+        fn = None if maxi == 0 else \
+            self.function(doc, [(n["items"], s) for n, s in conj if "items" in n])
         w("\tif (JbIsArray(v))\n\t{\n")
         if fn:
             w("\t\tJbIter\t\tit;\n\t\tJsonbValue\telem = {0};\t/* gcc cannot see JbFill set it */\n\n")
@@ -547,13 +604,17 @@ def main(root):
     if skipped:
         w(" *\n * Left to evaluate.c:\n")
         for s in skipped:
-            w(" *\t%s\n" % s.replace("*/", "* /"))
+            w(" *\t%s\n" % s.replace("*/", "* /").replace("/*", "/ *"))
     w(" */\n")
     w('#include "postgres.h"\n\n#include "miscadmin.h"\n#include "utils/memutils.h"\n\n'
       '#include "format.h"\n#include "generated.h"\n#include "jsonb_access.h"\n'
       '#include "regex.h"\n#include "value_check.h"\n\n')
+    w("/*\n * gcc 12 reads a walk of an object or array whose count a bound limits as\n"
+      " * an access past JsonbContainer's flexible children[] array.\n */\n"
+      "#if defined(__GNUC__) && !defined(__clang__)\n"
+      "#pragma GCC diagnostic ignored \"-Warray-bounds\"\n#endif\n\n")
     for p, var in sorted(gen.regexes.items(), key=lambda x: x[1]):
-        w("static EtRegex *%s = NULL;\t/* %s */\n" % (var, p.replace("*/", "* /")))
+        w("static EtRegex *%s = NULL;\t/* %s */\n" % (var, p.replace("*/", "* /").replace("/*", "/ *")))
     w("""
 /* A pattern compiled on first use, for the life of the backend */
 static EtRegex *
