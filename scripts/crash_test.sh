@@ -357,10 +357,14 @@ for ((r = 1; r <= rounds; r++)); do
 		[ -n "$victim" ] && kill -9 "$victim"
 	else
 		# the postmaster and every child at once: all in-memory state is
-		# gone, as in a power cut (but the OS keeps what was written)
+		# gone, as in a power cut (but the OS keeps what was written).  By
+		# process group (pg_ctl makes the postmaster its leader): a list of
+		# children taken first misses a backend forked just after it, and
+		# that orphan then waits forever for a WAL lock a killed process
+		# held, keeping the shared memory and the restart out.
 		children=$(ps -o pid= --ppid "$pm" | tr '\n' ' ')
 		mode="SIGKILL postmaster $pm and its children"
-		kill -9 "$pm" $children 2>/dev/null
+		kill -9 -- "-$pm" 2>/dev/null || kill -9 "$pm" $children 2>/dev/null
 	fi
 	echo "== round $r: $mode"
 	touch "$work/stop"
@@ -373,6 +377,7 @@ for ((r = 1; r <= rounds; r++)); do
 		for p in $pm $children; do
 			for _ in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
 		done
+		for _ in $(seq 1 100); do kill -0 -- "-$pm" 2>/dev/null || break; sleep 0.1; done
 		if start_server; then pass "round $r: server restarted (crash recovery)"; else fail "round $r: server restart"; tail -20 "$log"; break; fi
 	fi
 	if wait_ready; then pass "round $r: server accepts connections"; else fail "round $r: server not ready"; tail -20 "$log"; break; fi
