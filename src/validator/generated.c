@@ -25,9 +25,6 @@
  */
 #include "postgres.h"
 
-#include "utils/builtins.h"
-#include "utils/fmgrprotos.h"
-
 #include "catalog.h"
 #include "generated.h"
 #include "jsonb_access.h"
@@ -73,8 +70,7 @@ EtAttachGenerated(EtProgram *prog, Jsonb *schema)
 		if (fn == NULL)
 			return;
 		/* jsonb is canonical (keys sorted, no duplicates): same bytes, same schema */
-		builtin = DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
-													 CStringGetDatum(def->schema_json)));
+		builtin = DatumGetJsonbP(EtTypeSchemaJsonb(def));
 		if (VARSIZE(builtin) == VARSIZE(schema) &&
 			memcmp(builtin, schema, VARSIZE(schema)) == 0)
 			prog->root->generated = fn;
