@@ -61,7 +61,7 @@ src/catalog_data.c: tools/gen_catalog.py $(SCHEMA_FILES)
 
 src/catalog.o src/catalog_data.o: src/catalog.h
 
-src/validator/generated_validators.c: tools/gen_validators.py tools/gen_catalog.py $(SCHEMA_FILES)
+src/validator/generated_validators.c: tools/gen_validators.py tools/gen_catalog.py src/validator/format.c $(SCHEMA_FILES)
 	$(PYTHON) tools/gen_validators.py schemas > $@.tmp && mv $@.tmp $@
 
 # PGXS tracks no header dependencies: rebuild every object when any of our

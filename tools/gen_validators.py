@@ -54,17 +54,28 @@ TYPE_BITS = {"null": "ET_T_NULL", "boolean": "ET_T_BOOLEAN", "object": "ET_T_OBJ
              "integer": "ET_T_INTEGER"}
 ALL_TYPES = frozenset(TYPE_BITS)
 
-# format names evaluate.c asserts (format.c's EtFormatLookup)
-FORMATS = {"date-time": "ET_FORMAT_DATE_TIME", "date": "ET_FORMAT_DATE",
-           "time": "ET_FORMAT_TIME", "duration": "ET_FORMAT_DURATION",
-           "email": "ET_FORMAT_EMAIL", "idn-email": "ET_FORMAT_IDN_EMAIL",
-           "hostname": "ET_FORMAT_HOSTNAME", "idn-hostname": "ET_FORMAT_IDN_HOSTNAME",
-           "ipv4": "ET_FORMAT_IPV4", "ipv6": "ET_FORMAT_IPV6", "uri": "ET_FORMAT_URI",
-           "uri-reference": "ET_FORMAT_URI_REFERENCE", "iri": "ET_FORMAT_IRI",
-           "iri-reference": "ET_FORMAT_IRI_REFERENCE",
-           "uri-template": "ET_FORMAT_URI_TEMPLATE", "uuid": "ET_FORMAT_UUID",
-           "regex": "ET_FORMAT_REGEX", "json-pointer": "ET_FORMAT_JSON_POINTER",
-           "relative-json-pointer": "ET_FORMAT_RELATIVE_JSON_POINTER"}
+
+def read_formats(path):
+    """The format names evaluate.c asserts, from format.c's own table
+    (format_names[], which EtFormatLookup reads): name -> EtFormat constant."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            src = f.read()
+    except OSError as e:
+        gen_catalog.fail("%s: %s" % (path, e))
+    table = re.search(r"format_names\[\] = \{(.*?)\n\};", src, re.S)
+    if table is None:
+        gen_catalog.fail("%s: format_names[] not found" % path)
+    pairs = re.findall(r'\{"([^"]+)", (ET_FORMAT_[A-Z0-9_]+)\}', table.group(1))
+    if not pairs or len(pairs) != table.group(1).count('{"'):
+        gen_catalog.fail("%s: an entry of format_names[] is not {\"name\", ET_FORMAT_...}" % path)
+    names = dict(pairs)
+    names.pop("unknown", None)
+    return names
+
+
+FORMATS = read_formats(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                                    "src", "validator", "format.c"))
 
 
 # patterns decide_strings() may evaluate with Python's re: anchors, ASCII
