@@ -414,12 +414,11 @@ class Generator:
 
     def decide_strings(self, nodes, allowed):
         """Filter the allowed constants by the length and pattern keywords;
-        returns them and the keywords so decided for every value."""
-        if not all(x.isascii() for x in allowed):
-            decided = set()
-        else:
-            decided = {"minLength", "maxLength"}
-        for n in nodes if decided else []:
+        returns them and the keywords so decided for every value.  The
+        constants are ASCII (body() declines others), so Python's len()
+        counts characters as EtStringLength does in any server encoding."""
+        decided = {"minLength", "maxLength"}
+        for n in nodes:
             if "minLength" in n:
                 allowed = [x for x in allowed if len(x) >= count_value(n["minLength"])]
             if "maxLength" in n:
