@@ -19,10 +19,11 @@ for the schema itself and for each of its top-level "$defs" (the part a bare
 message validates, see builtin_schemas.c).
 
 Only a subset of 2020-12 is generated -- what the built-in schemas use.  An
-entry whose schema needs anything else (another keyword, a non-string
-const, a relative or unknown reference, an in-place reference cycle, a
-custom dialect) is left out with a comment, and evaluate.c validates it as
-before.  tests: test/generated_validators.sql compares every generated
+entry whose schema needs anything else (another keyword, a const or enum
+value that is not an ASCII string, a non-ASCII property name, a relative or
+unknown reference, recursion or an in-place reference cycle, a custom
+dialect) is left out with a comment, and evaluate.c validates it as
+before.  Format names are read from format.c's own table.  tests: test/generated_validators.sql compares every generated
 verdict with evaluate.c's on the fixtures and their mutations.
 
 Standard library only: it runs at build time on a fresh Debian machine.
@@ -482,8 +483,6 @@ class Generator:
             for r in n.get("required", []):
                 if r not in required:
                     required.append(r)
-        for name in required + presence + [p for n in nodes for p in n.get("properties", {})]:
-            ascii_only(name, "property name")
         bits = {}
         for name in required + presence:
             bits.setdefault(name, len(bits))
@@ -503,6 +502,8 @@ class Generator:
             for p in n.get("properties", {}):
                 if p not in names:
                     names.append(p)
+        for name in names:              # every name the C below compares
+            ascii_only(name, "property name")
         closed = [(n, s) for n, s in conj if "additionalProperties" in n]
         cases = []
         for name in names:
