@@ -45,7 +45,8 @@ FROM pg_proc p
 WHERE p.pronamespace = 'event_types'::regnamespace
   AND NOT has_function_privilege('public', p.oid, 'EXECUTE')
 ORDER BY p.oid::regprocedure::text COLLATE "C";
--- SECURITY DEFINER: the two ingest triggers only, with a fixed search_path
+-- SECURITY DEFINER: none; the ingest triggers act as their owner in C
+-- (src/owner.c), with a fixed search_path for the SQL they run
 SELECT p.oid::regprocedure, p.prosecdef, p.proconfig
 FROM pg_proc p
 WHERE p.pronamespace = 'event_types'::regnamespace AND p.prosecdef

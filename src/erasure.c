@@ -50,6 +50,7 @@
 #include "event_types.h"
 #include "ingest.h"
 #include "json_get.h"
+#include "owner.h"
 #include "projections/projection.h"
 #include "validator/jsonb_access.h"
 
@@ -352,13 +353,16 @@ ErasedAmong(const char *source, const char *tenant, List *ids, char ***out)
 	Datum	   *elems;
 	ListCell   *lc;
 	int			n = 0,
-				rc;
+				rc,
+				nestlevel;
 	uint64		i;
 
 	*out = NULL;
 	if (ids == NIL || !OidIsValid(nsp) ||
 		!OidIsValid(get_relname_relid("erasures", nsp)))
 		return 0;
+	/* the row trigger runs with the writer's search_path (owner.c) */
+	nestlevel = EtFixSearchPath();
 	if (erased_ids_plan == NULL)
 	{
 		Oid			types[3] = {TEXTOID, TEXTOID, TEXTARRAYOID};
@@ -383,6 +387,7 @@ ErasedAmong(const char *source, const char *tenant, List *ids, char ***out)
 	rc = SPI_execute_plan(erased_ids_plan, values, NULL, false, 0);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "erasures lookup failed: %s", SPI_result_code_string(rc));
+	EtRestoreSearchPath(nestlevel);
 	if (SPI_processed == 0)
 		return 0;
 	*out = palloc(sizeof(char *) * SPI_processed);

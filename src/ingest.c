@@ -62,6 +62,7 @@
 #include "ingest.h"
 #include "json_get.h"
 #include "message.h"
+#include "owner.h"
 #include "projections/projection.h"
 #include "validator/jsonb_access.h"
 
@@ -72,6 +73,7 @@
 typedef struct InboxAttrs
 {
 	Oid			relid;
+	Oid			owner;			/* the trigger function's owner, see owner.c */
 	int			id;
 	int			received_at;
 	int			source;
@@ -364,6 +366,7 @@ LogEvent(const EtEventRecord *r, Datum content, bool time_from_receipt)
 	Datum		values[EVENT_COLUMNS];
 	char		nulls[EVENT_COLUMNS] = "        ";
 	int			rc;
+	int			level;
 	int32		code;
 	TimestampTz at;
 	Datum		old;
@@ -387,9 +390,12 @@ LogEvent(const EtEventRecord *r, Datum content, bool time_from_receipt)
 		case LOG_INSERT_CONFLICT:
 			break;
 		case LOG_INSERT_UNSUPPORTED:
+			level = EtFixSearchPath();
+			LogPlans();
 			rc = SPI_execute_plan(insert_event_plan, values, nulls, false, 0);
 			if (rc != SPI_OK_INSERT)
 				elog(ERROR, "event log insert failed: %s", SPI_result_code_string(rc));
+			EtRestoreSearchPath(level);
 			if (SPI_processed == 1)
 				return LOG_NEW;
 			break;
@@ -536,7 +542,6 @@ EtProcessMessage(const char *source_name, Jsonb *payload, const EtHints *hints,
 	records = palloc(sizeof(EtEventRecord) * msg.nevents);
 	if (!EtExtractEvents(&msg, hints, records, &errors))
 		goto rejected;
-	LogPlans();
 	for (i = 0; i < msg.nevents; i++)
 	{
 		EtEventRecord *r = &records[i];
@@ -614,6 +619,7 @@ event_types_inbox_ingest(PG_FUNCTION_ARGS)
 	int			cols[4];
 	Datum		values[4];
 	bool		nulls[4] = {false, false, false, false};
+	EtOwnerScope scope;
 
 	if (!CALLED_AS_TRIGGER(fcinfo) ||
 		!TRIGGER_FIRED_BEFORE(td->tg_event) ||
@@ -628,8 +634,16 @@ event_types_inbox_ingest(PG_FUNCTION_ARGS)
 	attrs = (InboxAttrs *) fcinfo->flinfo->fn_extra;
 	if (attrs == NULL || attrs->relid != RelationGetRelid(td->tg_relation))
 	{
+		/* it acts as its owner (below): on the extension's inbox only */
+		if (RelationGetNamespace(td->tg_relation) != get_namespace_oid("event_types", false) ||
+			strcmp(RelationGetRelationName(td->tg_relation), "inbox") != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+					 errmsg("event_types_inbox_ingest() fires only on event_types.inbox, not on \"%s\"",
+							RelationGetRelationName(td->tg_relation))));
 		attrs = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(InboxAttrs));
 		LookupAttrs(attrs, td->tg_relation);
+		attrs->owner = EtFunctionOwner(fcinfo->flinfo->fn_oid);
 		fcinfo->flinfo->fn_extra = attrs;
 	}
 
@@ -649,6 +663,13 @@ event_types_inbox_ingest(PG_FUNCTION_ARGS)
 	payload = DatumGetJsonbP(payload_datum);
 	ReadHints(tuple, desc, attrs, &hints);
 
+	/*
+	 * The event log and the projections are written as the trigger's owner,
+	 * whatever the writer may do (owner.c: the work of SECURITY DEFINER
+	 * without its per-call search_path cost).  An error needs no clean-up:
+	 * the abort restores the identity.
+	 */
+	EtBecomeOwner(attrs->owner, &scope);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	status = EtProcessMessage(source, payload, &hints, &errors);
@@ -664,6 +685,7 @@ event_types_inbox_ingest(PG_FUNCTION_ARGS)
 	if (erased)
 		values[3] = SPI_datumTransfer(JsonbPGetDatum(erased), false, -1);
 	SPI_finish();
+	EtRestoreUser(&scope);
 
 	cols[0] = attrs->status;
 	cols[1] = attrs->errors;

@@ -16,7 +16,7 @@ SET client_min_messages = warning;
 SET timezone = 'UTC';
 \i test/generated/fixtures.sql
 
-SELECT plan(122);
+SELECT plan(125);
 
 -- ---------------------------------------------------------------------------
 -- Roles
@@ -89,24 +89,31 @@ FROM (VALUES ('jsonb_matches_schema', ARRAY['jsonb', 'jsonb']::name[]),
 			 ('schema', ARRAY['event_types.event_type']::name[])) AS v(f, args);
 
 -- ---------------------------------------------------------------------------
--- SECURITY DEFINER surface and search_path
+-- Acting as the owner, and search_path
 -- ---------------------------------------------------------------------------
-SELECT is_definer('event_types', 'inbox_ingest', ARRAY[]::name[], 'inbox_ingest() is SECURITY DEFINER');
-SELECT is_definer('event_types', 'inbox_flush', ARRAY[]::name[], 'inbox_flush() is SECURITY DEFINER');
+-- The ingest triggers write as their owner without being SECURITY DEFINER
+-- (src/owner.c): the C code switches identity itself.  What a writer gains
+-- from that is tested below (it writes the event log and projections it
+-- has no privilege on, and nothing of the switch outlives a trigger call).
 SELECT is_empty($$
 	SELECT p.oid::regprocedure::text FROM pg_proc p
 	WHERE p.pronamespace = 'event_types'::regnamespace AND p.prosecdef
-	  AND p.proname NOT IN ('inbox_ingest', 'inbox_flush')
-$$, 'no other function is SECURITY DEFINER');
+$$, 'no function is SECURITY DEFINER');
 SELECT ok((SELECT bool_and(r.rolsuper) FROM pg_proc p JOIN pg_roles r ON r.oid = p.proowner
 		   WHERE p.oid IN ('event_types.inbox_ingest()'::regprocedure, 'event_types.inbox_flush()'::regprocedure)),
-		  'the SECURITY DEFINER functions are owned by a superuser (the installing role)');
+		  'the ingest trigger functions, which act as their owner, are owned by a superuser (the installing role)');
+SELECT is_empty($$
+	SELECT p.oid::regprocedure::text FROM pg_proc p
+	WHERE p.oid IN ('event_types.inbox_ingest()'::regprocedure, 'event_types.inbox_flush()'::regprocedure)
+	  AND (has_function_privilege('public', p.oid, 'EXECUTE')
+		   OR has_function_privilege('event_types_writer', p.oid, 'EXECUTE'))
+$$, 'and nobody else may attach them to a table');
 SELECT is_empty($$
 	SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
 	WHERE p.pronamespace = 'event_types'::regnamespace
-	  AND (l.lanname IN ('sql', 'plpgsql') OR p.prosecdef)
+	  AND l.lanname IN ('sql', 'plpgsql')
 	  AND NOT coalesce(p.proconfig @> ARRAY['search_path=pg_catalog, pg_temp'], false)
-$$, 'every SQL, PL/pgSQL and SECURITY DEFINER function has SET search_path = pg_catalog, pg_temp');
+$$, 'every SQL and PL/pgSQL function has SET search_path = pg_catalog, pg_temp');
 SELECT cmp_ok((SELECT count(*) FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
 			   WHERE p.pronamespace = 'event_types'::regnamespace AND l.lanname IN ('sql', 'plpgsql')),
 			  '>=', 6::bigint, 'and there are such functions to check');
@@ -310,6 +317,44 @@ SELECT is(:'attack_s1'::text, :'plain_s1', 'its collation "C" did not decide the
 SELECT is(:'evil_rows'::int, 0, 'nothing was written to its shadow tables');
 SELECT is(:'attack_outcome'::text, :'plain_outcome',
 		  'the same inbox outcomes, errors, events and projections, byte for byte');
+
+-- ---------------------------------------------------------------------------
+-- Nothing of the owner's identity or search_path outlives a trigger call:
+-- the rows of one statement that are computed after earlier rows' triggers
+-- ran -- and after the flush in the middle of the statement, at 10,000
+-- pending projection rows -- still see the writer and its search_path.
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION pg_temp.who() RETURNS text LANGUAGE sql VOLATILE AS
+$$ SELECT current_user || ' ' || pg_catalog.current_setting('search_path') $$;
+SAVEPOINT identity_run;
+SET ROLE regress_sec_writer;
+SET search_path = public, pg_temp;
+INSERT INTO event_types.inbox (source, payload, tenant)
+SELECT 'gym', jsonb_build_object('entityId', 900000 + i,
+								 'uuid', format('f3000000-0000-4000-8000-%s', lpad(i::text, 12, '0')),
+								 'payload', jsonb_build_array(jsonb_build_object('timestamp', 1717405200000,
+																				 'type', 'CUSTOMER_CREATED'))),
+	   pg_temp.who()
+FROM generate_series(1, 10050) AS i;
+SELECT current_setting('search_path') AS after_path \gset
+SELECT throws_ok($$ SELECT count(*) FROM event_types.inbox $$, '42501', NULL,
+				 'after 10,050 messages in one statement the writer is still itself');
+RESET ROLE;
+RESET search_path;
+SELECT is(:'after_path'::text, 'public, pg_temp', '... with its own search_path');
+SELECT results_eq($$ SELECT tenant COLLATE "default", count(*) FROM event_types.customers
+					 WHERE tenant LIKE 'regress%' GROUP BY tenant $$,
+				  $$ VALUES ('regress_sec_writer public, pg_temp'::text, 10050::bigint) $$,
+				  'every row saw the writer and its search_path, also after the mid-statement flush; all 10,050 customers were written');
+ROLLBACK TO SAVEPOINT identity_run;
+-- the row trigger acts as its owner on event_types.inbox only
+CREATE TEMP TABLE inbox (LIKE event_types.inbox);
+CREATE TRIGGER inbox_ingest BEFORE INSERT ON pg_temp.inbox
+	FOR EACH ROW EXECUTE FUNCTION event_types.inbox_ingest();
+SELECT throws_ok($$ INSERT INTO pg_temp.inbox (source, payload) VALUES ('gym', '{}') $$, '39P01',
+				 'event_types_inbox_ingest() fires only on event_types.inbox, not on "inbox"',
+				 'even attached by a superuser, inbox_ingest() works on no other table');
+DROP TABLE pg_temp.inbox;
 
 -- ---------------------------------------------------------------------------
 -- Erasure

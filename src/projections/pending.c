@@ -41,6 +41,7 @@
 
 #include "event_log.h"
 #include "event_types.h"
+#include "owner.h"
 #include "projection.h"
 
 /* Flush from the row trigger once this many rows are pending */
@@ -494,9 +495,12 @@ EtProjFlush(void)
 				start,
 				end,
 				i;
+	int			nestlevel;
 
 	if (pending_rows == NULL)
 		return;
+	/* the row trigger runs with the writer's search_path (owner.c) */
+	nestlevel = EtFixSearchPath();
 	items = palloc(sizeof(FlushItem) * Max(pending_count, 1));
 	for (p = pending_rows; p; p = p->next)
 	{
@@ -530,6 +534,7 @@ EtProjFlush(void)
 			pending_count--;
 		}
 	}
+	EtRestoreSearchPath(nestlevel);
 	if (pending_count == 0)
 	{
 		/* nothing pending at any level: start afresh, memory included */
@@ -548,6 +553,7 @@ Datum
 event_types_inbox_flush(PG_FUNCTION_ARGS)
 {
 	TriggerData *td = (TriggerData *) fcinfo->context;
+	EtOwnerScope scope;
 
 	if (!CALLED_AS_TRIGGER(fcinfo) ||
 		!TRIGGER_FIRED_AFTER(td->tg_event) ||
@@ -559,9 +565,12 @@ event_types_inbox_flush(PG_FUNCTION_ARGS)
 	EtLogClose();
 	if (pending_rows == NULL)
 		return PointerGetDatum(NULL);
+	/* as its owner, like the row trigger (owner.c) */
+	EtBecomeOwner(EtFunctionOwner(fcinfo->flinfo->fn_oid), &scope);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	EtProjFlush();
 	SPI_finish();
+	EtRestoreUser(&scope);
 	return PointerGetDatum(NULL);
 }

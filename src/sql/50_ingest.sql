@@ -6,7 +6,7 @@
 CREATE FUNCTION event_types.inbox_ingest() RETURNS trigger
 	AS 'MODULE_PATHNAME', 'event_types_inbox_ingest'
 	LANGUAGE C;
-COMMENT ON FUNCTION event_types.inbox_ingest() IS 'Inbox trigger: validates each message, logs its typed events once and applies them to the projections';
+COMMENT ON FUNCTION event_types.inbox_ingest() IS 'Inbox trigger: validates each message, logs its typed events once and applies them to the projections; writes as the function''s owner, like SECURITY DEFINER';
 
 CREATE TRIGGER inbox_ingest
 	BEFORE INSERT ON event_types.inbox
@@ -15,7 +15,7 @@ CREATE TRIGGER inbox_ingest
 CREATE FUNCTION event_types.inbox_flush() RETURNS trigger
 	AS 'MODULE_PATHNAME', 'event_types_inbox_flush'
 	LANGUAGE C;
-COMMENT ON FUNCTION event_types.inbox_flush() IS 'Inbox trigger: writes the projection changes of the statement''s messages, merged per row, one set-based upsert per table';
+COMMENT ON FUNCTION event_types.inbox_flush() IS 'Inbox trigger: writes the projection changes of the statement''s messages, merged per row, one set-based upsert per table; as the function''s owner, like SECURITY DEFINER';
 
 -- The row trigger merges projection changes in memory; this writes them at
 -- the end of every INSERT or COPY, inside the inserting transaction.
