@@ -47,6 +47,7 @@
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/fmgroids.h"
+#include "utils/inval.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -206,16 +207,46 @@ LogPlans(void)
 	plans_event_type_oid = et;
 }
 
-/* The event log and its primary key, found by name */
+/*
+ * The event log and its primary key, found by name once: three catalogue
+ * look-ups per event were ~1% of the pipeline.  Whatever makes the names
+ * lead elsewhere (DROP EXTENSION, a rename, REINDEX CONCURRENTLY swapping
+ * the index) invalidates the relcache entry of the old table or index, and
+ * the next event looks them up again.
+ */
+static Oid	log_relid = InvalidOid;
+static Oid	log_indexid = InvalidOid;
+
+static void
+EventLogOidsInvalidate(Datum arg, Oid relid)
+{
+	if (relid == InvalidOid || relid == log_relid || relid == log_indexid)
+		log_relid = log_indexid = InvalidOid;
+}
+
 static void
 EventLogOids(Oid *relid, Oid *indexid)
 {
-	Oid			nsp = get_namespace_oid("event_types", false);
+	static bool callback_registered = false;
 
-	*relid = get_relname_relid("events", nsp);
-	*indexid = get_relname_relid("events_pkey", nsp);
-	if (!OidIsValid(*relid) || !OidIsValid(*indexid))
-		elog(ERROR, "event_types.events or its primary key is missing");
+	if (!OidIsValid(log_relid) || !OidIsValid(log_indexid))
+	{
+		Oid			nsp = get_namespace_oid("event_types", false);
+		Oid			r = get_relname_relid("events", nsp);
+		Oid			i = get_relname_relid("events_pkey", nsp);
+
+		if (!OidIsValid(r) || !OidIsValid(i))
+			elog(ERROR, "event_types.events or its primary key is missing");
+		if (!callback_registered)
+		{
+			CacheRegisterRelcacheCallback(EventLogOidsInvalidate, (Datum) 0);
+			callback_registered = true;
+		}
+		log_relid = r;
+		log_indexid = i;
+	}
+	*relid = log_relid;
+	*indexid = log_indexid;
 }
 
 /*
