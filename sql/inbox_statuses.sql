@@ -428,3 +428,18 @@ ROLLBACK;
 
 TRUNCATE event_types.inbox, event_types.events, event_types.customers,
 	event_types.contracts, event_types.bookings RESTART IDENTITY;
+
+--
+-- limits: the most compact nestings, 512 and 513 empty arrays (4,092 and
+-- 4,100 bytes of jsonb; smaller documents are not walked for depth): only
+-- the second is too deep, the first fails the schema
+--
+INSERT INTO event_types.inbox (source, payload) VALUES ('gym',
+	(repeat('[', 512) || repeat(']', 512))::jsonb)
+RETURNING id, status;
+SELECT * FROM pg_temp.last_errors();
+INSERT INTO event_types.inbox (source, payload) VALUES ('gym',
+	(repeat('[', 513) || repeat(']', 513))::jsonb)
+RETURNING id, status;
+SELECT * FROM pg_temp.last_errors();
+TRUNCATE event_types.inbox RESTART IDENTITY;

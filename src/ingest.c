@@ -452,6 +452,15 @@ LogEvent(const EtEventRecord *r, Datum content, bool time_from_receipt)
  * Processing one message
  * ----------------------------------------------------------------
  */
+/*
+ * The smallest jsonb (without its varlena header) that TooDeep() can find
+ * too deep: that takes ET_MAX_NESTING_DEPTH + 1 nested containers, each
+ * with a 4-byte header and, but for the root, a 4-byte JEntry in its
+ * parent.  513 nested empty arrays are exactly that.  Nearly every message
+ * is smaller, and skips the walk.
+ */
+#define ET_MIN_TOO_DEEP_BYTES (8 * ET_MAX_NESTING_DEPTH + 4)
+
 static bool
 TooDeep(const JsonbValue *v, int depth)
 {
@@ -538,7 +547,7 @@ EtProcessMessage(const char *source_name, Jsonb *payload, const EtHints *hints,
 		goto rejected;
 	}
 	JbRootValue(payload, &root);
-	if (TooDeep(&root, 0))
+	if (VARSIZE(payload) - VARHDRSZ >= ET_MIN_TOO_DEEP_BYTES && TooDeep(&root, 0))
 	{
 		EtErrorListAdd(&errors, "", "limits",
 				 psprintf("payload is nested deeper than %d levels", ET_MAX_NESTING_DEPTH));

@@ -14,7 +14,7 @@ SET search_path = public, event_types;
 SET timezone = 'UTC';
 \i test/generated/fixtures.sql
 
-SELECT plan(220);
+SELECT plan(226);
 
 -- ---------------------------------------------------------------------------
 -- Tables, columns, indexes, triggers
@@ -630,6 +630,40 @@ SELECT is(pg_temp.reprocess_as_operator('a7000000-0000-4000-8000-000000000009'),
 GRANT INSERT ON event_types.events TO et_test_operator;
 SELECT is(pg_temp.reprocess_as_operator('a7000000-0000-4000-8000-000000000009'), 'accepted',
 		  '... and logs the event once the user has INSERT');
+
+
+-- ---------------------------------------------------------------------------
+-- Limits: a payload over event_types.max_payload_bytes or nested deeper
+-- than 512 levels is kept as rejected with a 'limits' error; 512 levels
+-- are processed.  Documents under 4,100 bytes are not walked for depth
+-- (src/ingest.c): the most compact nestings, empty arrays, sit on that
+-- boundary (512 take 4,092 bytes, 513 take 4,100).
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION pg_temp.limits_outcome(p jsonb) RETURNS text LANGUAGE sql AS $$
+	WITH i AS (INSERT INTO event_types.inbox (source, payload) VALUES ('gym', p) RETURNING status, errors)
+	SELECT i.status || ' ' || coalesce((SELECT string_agg(e ->> 'keyword', ',')
+										FROM jsonb_array_elements(i.errors) AS e), '')
+	FROM i
+$$;
+CREATE FUNCTION pg_temp.nested_delivery(n int, levels int) RETURNS jsonb LANGUAGE sql AS $$
+	SELECT jsonb_build_object('entityId', 1290000001, 'uuid', format('a9000000-0000-4000-8000-%s', lpad(n::text, 12, '0')),
+		'payload', jsonb_build_array(jsonb_build_object('timestamp', 1717405200000, 'type', 'CUSTOMER_UPDATED',
+			'content', (repeat('{"a": ', levels) || '1' || repeat('}', levels))::jsonb)))
+$$;
+SELECT is(pg_temp.limits_outcome((repeat('[', 512) || repeat(']', 512))::jsonb), 'rejected type',
+		  '512 nested empty arrays: within the depth limit (the schema rejects them)');
+SELECT is(pg_temp.limits_outcome((repeat('[', 513) || repeat(']', 513))::jsonb), 'rejected limits',
+		  '513 nested empty arrays, the smallest too-deep document: a limits error');
+SELECT is(pg_temp.limits_outcome((repeat('[', 5000) || repeat(']', 5000))::jsonb), 'rejected limits',
+		  '5,000 nested arrays: a limits error');
+SELECT is(pg_temp.limits_outcome(pg_temp.nested_delivery(1, 509)), 'accepted ',
+		  'a delivery 512 levels deep is processed');
+SELECT is(pg_temp.limits_outcome(pg_temp.nested_delivery(2, 510)), 'rejected limits',
+		  'a delivery 513 levels deep is a limits error');
+SET LOCAL event_types.max_payload_bytes = 1024;
+SELECT is(pg_temp.limits_outcome(pg_temp.nested_delivery(3, 200)), 'rejected limits',
+		  'a payload over event_types.max_payload_bytes is a limits error');
+RESET event_types.max_payload_bytes;
 
 SELECT * FROM finish();
 ROLLBACK;
