@@ -16,7 +16,7 @@ SET client_min_messages = warning;
 SET timezone = 'UTC';
 \i test/generated/fixtures.sql
 
-SELECT plan(125);
+SELECT plan(128);
 
 -- ---------------------------------------------------------------------------
 -- Roles
@@ -346,6 +346,18 @@ SELECT results_eq($$ SELECT tenant COLLATE "default", count(*) FROM event_types.
 					 WHERE tenant LIKE 'regress%' GROUP BY tenant $$,
 				  $$ VALUES ('regress_sec_writer public, pg_temp'::text, 10050::bigint) $$,
 				  'every row saw the writer and its search_path, also after the mid-statement flush; all 10,050 customers were written');
+-- an error inside the trigger, caught by the writer (a subtransaction),
+-- leaves the writer as itself too
+SET ROLE regress_sec_writer;
+SET search_path = public, pg_temp;
+SET event_types.on_invalid = 'error';
+SELECT throws_ok($$ INSERT INTO event_types.inbox (source, payload) VALUES ('gym', '{}') $$, '23514', NULL,
+				 'with on_invalid = error a rejection fails the INSERT, inside the trigger');
+SELECT is(current_user::text, 'regress_sec_writer', 'caught, it leaves the writer as itself ...');
+SELECT is(current_setting('search_path'), 'public, pg_temp', '... with its own search_path');
+RESET event_types.on_invalid;
+RESET ROLE;
+RESET search_path;
 ROLLBACK TO SAVEPOINT identity_run;
 -- the row trigger acts as its owner on event_types.inbox only
 CREATE TEMP TABLE inbox (LIKE event_types.inbox);
