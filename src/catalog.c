@@ -419,12 +419,9 @@ LookupQualifiedName(const char *qualified_name)
 	return EtLookupByName(source, dot + 1, strlen(dot + 1));
 }
 
-/*
- * Bundled schema document of a type as jsonb: what event_types.schema()
- * returns, and what generated.c compares a schema with
- */
-Datum
-EtTypeSchemaJsonb(const EtEventTypeDef *def)
+/* Bundled schema document of a type as jsonb */
+static Datum
+SchemaJsonb(const EtEventTypeDef *def)
 {
 	return DirectFunctionCall1(jsonb_in, CStringGetDatum(def->schema_json));
 }
@@ -540,5 +537,5 @@ event_types_schema(PG_FUNCTION_ARGS)
 {
 	const EtEventTypeDef *def = EtLookupByCodeOrError(PG_GETARG_INT32(0));
 
-	PG_RETURN_DATUM(EtTypeSchemaJsonb(def));
+	PG_RETURN_DATUM(SchemaJsonb(def));
 }

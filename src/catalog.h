@@ -66,7 +66,6 @@ extern const EtEventTypeDef *EtLookupByVendorName(EtSource source,
 												  int len);
 extern const EtBuiltinDocument *EtLookupBuiltinDocument(const char *uri,
 														int len);
-extern Datum EtTypeSchemaJsonb(const EtEventTypeDef *def);
 /* Position of the type in (source, name) order; stable across versions for
  * the types that exist in both, so it can back the btree opclass. */
 extern int	EtSortRank(const EtEventTypeDef *def);

@@ -25,7 +25,6 @@
  */
 #include "postgres.h"
 
-#include "catalog.h"
 #include "generated.h"
 #include "jsonb_access.h"
 
@@ -51,30 +50,25 @@ EtAttachGenerated(EtProgram *prog, Jsonb *schema)
 {
 	JsonbValue	root,
 				id;
-	int			i;
+	char	   *uri;
+	EtGeneratedFn fn;
 
 	JbRootValue(schema, &root);
 	if (!JbIsObject(&root) || !JbObjectGet(&root, "$id", 3, &id) ||
 		id.type != jbvString)
 		return;
-	for (i = 0; i < et_event_type_count; i++)
+	uri = pnstrdup(id.val.string.val, id.val.string.len);
+	/* only a built-in type's schema has a function for its root */
+	fn = EtGeneratedLookup(uri, "");
+	if (fn != NULL)
 	{
-		const EtEventTypeDef *def = &et_event_types[i];
-		EtGeneratedFn fn;
-		Jsonb	   *builtin;
+		bool		is_registered;
+		Jsonb	   *builtin = EtFindDocument(uri, &is_registered);
 
-		if (strlen(def->schema_uri) != id.val.string.len ||
-			memcmp(def->schema_uri, id.val.string.val, id.val.string.len) != 0)
-			continue;
-		fn = EtGeneratedLookup(def->schema_uri, "");
-		if (fn == NULL)
-			return;
 		/* jsonb is canonical (keys sorted, no duplicates): same bytes, same schema */
-		builtin = DatumGetJsonbP(EtTypeSchemaJsonb(def));
-		if (VARSIZE(builtin) == VARSIZE(schema) &&
+		if (builtin != NULL && VARSIZE(builtin) == VARSIZE(schema) &&
 			memcmp(builtin, schema, VARSIZE(schema)) == 0)
 			prog->root->generated = fn;
-		pfree(builtin);
-		return;
 	}
+	pfree(uri);
 }
