@@ -397,7 +397,7 @@ LogEvent(const EtEventRecord *r, Datum content, bool time_from_receipt)
 	Datum		values[EVENT_COLUMNS];
 	char		nulls[EVENT_COLUMNS] = "        ";
 	int			rc;
-	int			level;
+	int			nestlevel;
 	int32		code;
 	TimestampTz at;
 	Datum		old;
@@ -421,12 +421,12 @@ LogEvent(const EtEventRecord *r, Datum content, bool time_from_receipt)
 		case LOG_INSERT_CONFLICT:
 			break;
 		case LOG_INSERT_UNSUPPORTED:
-			level = EtFixSearchPath();
+			nestlevel = EtFixSearchPath();
 			LogPlans();
 			rc = SPI_execute_plan(insert_event_plan, values, nulls, false, 0);
 			if (rc != SPI_OK_INSERT)
 				elog(ERROR, "event log insert failed: %s", SPI_result_code_string(rc));
-			EtRestoreSearchPath(level);
+			EtRestoreSearchPath(nestlevel);
 			if (SPI_processed == 1)
 				return LOG_NEW;
 			break;
@@ -532,6 +532,7 @@ EtProcessMessage(const char *source_name, Jsonb *payload, const EtHints *hints,
 	EtMessage	msg;
 	EtEventRecord *records;
 	JsonbValue	root;
+	Size		payload_bytes = VARSIZE(payload) - VARHDRSZ;
 	int			i,
 				applied = 0,
 				conflicts = 0;
@@ -539,15 +540,15 @@ EtProcessMessage(const char *source_name, Jsonb *payload, const EtHints *hints,
 	*errors_out = NULL;
 
 	/* 1. limits: checked before anything walks the document */
-	if (VARSIZE(payload) - VARHDRSZ > (Size) et_max_payload_bytes)
+	if (payload_bytes > (Size) et_max_payload_bytes)
 	{
 		EtErrorListAdd(&errors, "", "limits",
 				 psprintf("payload of %zu bytes exceeds event_types.max_payload_bytes (%d)",
-						  (Size) (VARSIZE(payload) - VARHDRSZ), et_max_payload_bytes));
+						  payload_bytes, et_max_payload_bytes));
 		goto rejected;
 	}
 	JbRootValue(payload, &root);
-	if (VARSIZE(payload) - VARHDRSZ >= ET_MIN_TOO_DEEP_BYTES && TooDeep(&root, 0))
+	if (payload_bytes >= ET_MIN_TOO_DEEP_BYTES && TooDeep(&root, 0))
 	{
 		EtErrorListAdd(&errors, "", "limits",
 				 psprintf("payload is nested deeper than %d levels", ET_MAX_NESTING_DEPTH));

@@ -70,8 +70,8 @@ EtRestoreUser(const EtOwnerScope *scope)
 /*
  * Set search_path to ET_SEARCH_PATH until EtRestoreSearchPath(), as a
  * function's SET clause would.  Returns the GUC nest level to pass back,
- * or 0 when the setting is that already (a flush inside a flush's caller,
- * reprocess() from SQL with that setting).
+ * or 0 when the setting is that already (reprocess() called by
+ * reprocess_inbox(), whose SET clause fixed it).
  */
 int
 EtFixSearchPath(void)
