@@ -14,7 +14,7 @@ SET search_path = public, event_types;
 SET timezone = 'UTC';
 \i test/generated/fixtures.sql
 
-SELECT plan(226);
+SELECT plan(235);
 
 -- ---------------------------------------------------------------------------
 -- Tables, columns, indexes, triggers
@@ -459,6 +459,52 @@ SELECT is((SELECT bookings FROM perm_md5 WHERE p = -1), (SELECT bookings FROM pe
 		  'bookings: rebuild_projections() gives the md5 of the sorted order');
 SELECT is((SELECT count(*)::int FROM perm_state), 42, '40 permutations, the sorted order and a rebuild were loaded');
 
+-- The projections are written row by row in C (src/projections/write.c)
+-- unless a table has something only SQL does -- a trigger, say; the
+-- set-based INSERT ... ON CONFLICT DO UPDATE writes them then.  Both must
+-- give the same rows.  Loaded one message per statement, every later event
+-- of a row is merged into the stored row (the update path of either) rather
+-- than in memory before the write.
+CREATE FUNCTION pg_temp.load_each_sql(ord int[]) RETURNS text LANGUAGE sql AS $$
+	SELECT string_agg(format($q$INSERT INTO event_types.inbox (source, payload, event_type, tenant, event_id, occurred_at)
+				   SELECT source, payload, event_type, tenant, event_id, occurred_at FROM perm_set WHERE n = %s$q$,
+							 o.n), '; ' ORDER BY o.k)
+	FROM unnest(ord) WITH ORDINALITY AS o(n, k)
+$$;
+CREATE TEMP TABLE sql_writes (tbl name, op text);
+CREATE FUNCTION pg_temp.note_write() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO pg_temp.sql_writes VALUES (TG_TABLE_NAME, TG_OP);
+	RETURN NEW;
+END $$;
+CREATE TEMP TABLE each_state AS
+SELECT p, 'C' AS path,
+	   pg_temp.probe_rolled_back(pg_temp.load_each_sql(ord),
+		   $q$SELECT pg_temp.state_md5() || ' sql_updates:' || (SELECT count(*) FROM pg_temp.sql_writes)$q$) AS state
+FROM perm_order WHERE p <= 5
+UNION ALL
+SELECT p, 'SQL',
+	   pg_temp.probe_rolled_back(
+		   $q$CREATE TRIGGER note_write BEFORE INSERT OR UPDATE ON event_types.customers
+				FOR EACH ROW EXECUTE FUNCTION pg_temp.note_write();
+			  CREATE TRIGGER note_write BEFORE INSERT OR UPDATE ON event_types.bookings
+				FOR EACH ROW EXECUTE FUNCTION pg_temp.note_write(); $q$ || pg_temp.load_each_sql(ord),
+		   $q$SELECT pg_temp.state_md5() || ' sql_updates:' ||
+					 (SELECT count(*) FROM pg_temp.sql_writes WHERE op = 'UPDATE')$q$)
+FROM perm_order WHERE p <= 5;
+SELECT is_empty(
+	$$ SELECT e.p, e.path, e.state FROM each_state AS e, perm_md5 AS s
+	   WHERE s.p = 0 AND (split_part(e.state, ' ', 1), split_part(e.state, ' ', 2), split_part(e.state, ' ', 3),
+						  split_part(e.state, ' ', 4), split_part(e.state, ' ', 5))
+					 IS DISTINCT FROM (s.customers, s.contracts, s.bookings, s.events, s.not_applied) $$,
+	'one statement per message, 6 orders: the C writer and the SQL upsert both give the md5 of the sorted load');
+SELECT is((SELECT count(*)::int FROM each_state WHERE path = 'C' AND split_part(state, ' ', 6) = 'sql_updates:0'), 6,
+		  'without a trigger no customer or booking goes through the SQL upsert');
+SELECT is_empty(
+	$$ SELECT p, split_part(state, ' ', 6) FROM each_state
+	   WHERE path = 'SQL' AND split_part(state, ' ', 6)::text !~ '^sql_updates:[1-9][0-9]+$' $$,
+	'with a trigger on customers and bookings, the SQL upsert writes them, with dozens of ON CONFLICT updates');
+
 -- ---------------------------------------------------------------------------
 -- The event set loaded for good (sorted order): what the late arrivals
 -- left, every valid fixture accepted, live projections = rebuild
@@ -603,6 +649,41 @@ SELECT is(pg_temp.probe_rolled_back(
 	'from the default',
 	'a column added to the event log gets its default');
 
+-- The projections, written without SQL too (src/projections/write.c), keep
+-- what the upsert does: constraints added to a projection hold for a new
+-- row and for the row a merge makes, an int4 counter that would overflow
+-- fails as SQL's + does, and an added column sends the write back to SQL,
+-- where its default applies.
+SELECT throws_ok(
+	$$ ALTER TABLE event_types.customers ADD CONSTRAINT no_blocked CHECK (tenant <> 'blocked');
+	   INSERT INTO event_types.inbox (source, payload, tenant)
+	   VALUES ('gym', pg_temp.gym_checkin('a7100000-0000-4000-8000-000000000001'), 'blocked') $$,
+	'23514', 'new row for relation "customers" violates check constraint "no_blocked"',
+	'a CHECK constraint added to a projection is enforced on a new row');
+SELECT throws_ok(
+	$$ ALTER TABLE event_types.customers ADD CONSTRAINT one_visit CHECK (tenant <> 'visits' OR checkin_count < 2);
+	   INSERT INTO event_types.inbox (source, payload, tenant)
+	   VALUES ('gym', pg_temp.gym_checkin('a7100000-0000-4000-8000-000000000002'), 'visits');
+	   INSERT INTO event_types.inbox (source, payload, tenant)
+	   VALUES ('gym', pg_temp.gym_checkin('a7100000-0000-4000-8000-000000000003'), 'visits') $$,
+	'23514', 'new row for relation "customers" violates check constraint "one_visit"',
+	'... and on the row a merge into a stored row makes (a second check-in)');
+SELECT throws_ok(
+	$$ INSERT INTO event_types.inbox (source, payload, tenant)
+	   VALUES ('gym', pg_temp.gym_checkin('a7100000-0000-4000-8000-000000000004'), 'overflow');
+	   UPDATE event_types.customers SET checkin_count = 2147483647 WHERE tenant = 'overflow';
+	   INSERT INTO event_types.inbox (source, payload, tenant)
+	   VALUES ('gym', pg_temp.gym_checkin('a7100000-0000-4000-8000-000000000005'), 'overflow') $$,
+	'22003', 'integer out of range',
+	'a check-in counter at the int4 maximum fails with the overflow error of SQL''s +');
+SELECT is(pg_temp.probe_rolled_back(
+	$$ ALTER TABLE event_types.customers ADD COLUMN note text DEFAULT 'from the default';
+	   INSERT INTO event_types.inbox (source, payload, tenant)
+	   VALUES ('gym', pg_temp.gym_checkin('a7100000-0000-4000-8000-000000000006'), 'noted') $$,
+	$$ SELECT note || ' ' || checkin_count FROM event_types.customers WHERE tenant = 'noted' $$),
+	'from the default 1',
+	'a column added to a projection gets its default');
+
 -- The direct insert checks the INSERT privilege of the user, as the SQL
 -- statement does: reprocess() runs as its caller, and a caller without
 -- INSERT on the event log gets the statement's permission error.
@@ -630,6 +711,17 @@ SELECT is(pg_temp.reprocess_as_operator('a7000000-0000-4000-8000-000000000009'),
 GRANT INSERT ON event_types.events TO et_test_operator;
 SELECT is(pg_temp.reprocess_as_operator('a7000000-0000-4000-8000-000000000009'), 'accepted',
 		  '... and logs the event once the user has INSERT');
+-- the projections need UPDATE as well as INSERT (ON CONFLICT DO UPDATE
+-- does), even for a row that is new
+DELETE FROM event_types.events WHERE event_id = 'a7000000-0000-4000-8000-000000000009';
+DELETE FROM event_types.customers WHERE customer_id = '77';
+REVOKE UPDATE ON event_types.customers FROM et_test_operator;
+SELECT is(pg_temp.reprocess_as_operator('a7000000-0000-4000-8000-000000000009'),
+		  'permission denied for table customers',
+		  'reprocess() by a user without UPDATE on a projection fails with the permission error');
+GRANT UPDATE ON event_types.customers TO et_test_operator;
+SELECT is(pg_temp.reprocess_as_operator('a7000000-0000-4000-8000-000000000009'), 'accepted',
+		  '... and writes the projection once the user has UPDATE');
 
 
 -- ---------------------------------------------------------------------------

@@ -49,7 +49,7 @@ static const EtProjColumn booking_columns[BO_NCOLUMNS] = {
 	{"booking_id", ET_COL_TEXT, ET_MERGE_KEY},
 	{"kind", ET_COL_TEXT, ET_MERGE_LWW, G_LAST_EVENT, NULL},
 	ET_LWW("customer_id", ET_COL_TEXT, G_DETAILS),
-	{"status", ET_COL_TEXT, ET_MERGE_LWW, G_STATUS, "'booked'"},
+	{"status", ET_COL_TEXT, ET_MERGE_LWW, G_STATUS, "booked"},
 	ET_LWW("status_at", ET_COL_TIMESTAMPTZ, G_STATUS),
 	ET_LWW("status_event_id", ET_COL_TEXT, G_STATUS),
 	ET_LWW("starts_at", ET_COL_TIMESTAMPTZ, G_DETAILS),

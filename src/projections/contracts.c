@@ -58,7 +58,7 @@ static const EtProjColumn contract_columns[CO_NCOLUMNS] = {
 	/* identity: every event of the contract carries it */
 	{"customer_id", ET_COL_TEXT, ET_MERGE_LWW, G_LAST_EVENT},
 	{"main_contract_id", ET_COL_TEXT, ET_MERGE_LWW, G_LAST_EVENT},
-	{"kind", ET_COL_TEXT, ET_MERGE_LWW, G_LAST_EVENT, "'main'"},
+	{"kind", ET_COL_TEXT, ET_MERGE_LWW, G_LAST_EVENT, "main"},
 	{"base_status", ET_COL_TEXT, ET_MERGE_LWW, G_STATUS},
 	{"base_status_at", ET_COL_TIMESTAMPTZ, ET_MERGE_LWW, G_STATUS},
 	{"base_status_event_id", ET_COL_TEXT, ET_MERGE_LWW, G_STATUS},

@@ -49,7 +49,7 @@ static const EtProjColumn customer_columns[CU_NCOLUMNS] = {
 	{"source", ET_COL_TEXT, ET_MERGE_KEY},
 	{"tenant", ET_COL_TEXT, ET_MERGE_KEY},
 	{"customer_id", ET_COL_TEXT, ET_MERGE_KEY},
-	{"status", ET_COL_TEXT, ET_MERGE_LWW, G_STATUS, "'active'"},
+	{"status", ET_COL_TEXT, ET_MERGE_LWW, G_STATUS, "active"},
 	ET_LWW("status_at", ET_COL_TIMESTAMPTZ, G_STATUS),
 	ET_LWW("status_event_id", ET_COL_TEXT, G_STATUS),
 	ET_LWW("first_name", ET_COL_TEXT, G_PERSONAL),

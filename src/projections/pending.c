@@ -9,9 +9,9 @@
  * pipeline's time.  Since every merge (projection.h) is commutative and
  * associative, changes can be combined first: EtProjUpsert() merges a row
  * into the pending row of the same key, and EtProjFlush() writes all of
- * them with
+ * them, each row once: row by row in C where write.c can, else with
  *		INSERT ... SELECT FROM (SELECT unnest($1), ..., unnest($n)) ON CONFLICT DO UPDATE
- * -- the same merge expressions as before, one statement per table.
+ * -- the same merge expressions either way, one statement per table.
  *
  * The inbox's AFTER INSERT ... FOR EACH STATEMENT trigger flushes at the
  * end of every INSERT or COPY, so the projections are current when the
@@ -32,6 +32,7 @@
 #include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
+#include "common/int.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
@@ -301,8 +302,14 @@ MergeInto(EtProjRow *into, const EtProjRow *from)
 			case ET_MERGE_SUM:
 				if (!fnull)
 				{
-					into->values[i] = Int32GetDatum((inull ? 0 : DatumGetInt32(into->values[i])) +
-													DatumGetInt32(from->values[i]));
+					int32		sum;
+
+					if (pg_add_s32_overflow(inull ? 0 : DatumGetInt32(into->values[i]),
+											DatumGetInt32(from->values[i]), &sum))
+						ereport(ERROR,
+								(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+								 errmsg("integer out of range")));
+					into->values[i] = Int32GetDatum(sum);
 					into->nulls[i] = ' ';
 				}
 				break;
@@ -427,19 +434,33 @@ KeyText(const EtProjRow *row)
 	return s.data;
 }
 
-/* Write the pending rows of one projection with its set-based upsert */
+/*
+ * Write the pending rows of one projection: row by row in C where write.c
+ * can, else with the set-based upsert.
+ */
 static void
 FlushProjection(const EtProjection *proj, FlushItem *items, int n)
 {
 	Datum		params[ET_PROJ_MAX_COLUMNS];
 	char		pnulls[ET_PROJ_MAX_COLUMNS];
-	Datum	   *elems = palloc(sizeof(Datum) * n);
-	bool	   *enulls = palloc(sizeof(bool) * n);
-	SPIPlanPtr	plan = EtProjPlan(proj);
+	Datum	   *elems;
+	bool	   *enulls;
+	SPIPlanPtr	plan;
+	EtProjWriter *writer = EtProjWriterOpen(proj);
 	int			c,
 				r,
 				rc;
 
+	if (writer)
+	{
+		for (r = 0; r < n; r++)
+			EtProjWriterPut(writer, &items[r].p->row);
+		EtProjWriterClose(writer);
+		return;
+	}
+	plan = EtProjPlan(proj);
+	elems = palloc(sizeof(Datum) * n);
+	enulls = palloc(sizeof(bool) * n);
 	for (c = 0; c < proj->ncolumns; c++)
 	{
 		EtColType	t = proj->columns[c].type;

@@ -125,7 +125,8 @@ BuildUpsert(const EtProjection *p)
 							 "COALESCE(u.%s::pg_catalog.text[], '{}')) AS e(e) ORDER BY e.e)",
 							 c->name);
 		else if (c->insert_default)
-			appendStringInfo(&sql, "COALESCE(u.%s, %s)", c->name, c->insert_default);
+			appendStringInfo(&sql, "COALESCE(u.%s, %s)", c->name,
+							 quote_literal_cstr(c->insert_default));
 		else
 			appendStringInfo(&sql, "u.%s", c->name);
 	}

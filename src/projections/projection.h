@@ -25,7 +25,8 @@
  * EtProjFlush() writes them all with one
  *		INSERT ... SELECT FROM unnest(...) ON CONFLICT (key) DO UPDATE SET
  *		col = <merge>, ...
- * per table, generated from the descriptor (pending.c).
+ * per table, generated from the descriptor (pending.c) -- or, for tables
+ * it can write, performs the same upsert row by row in C (write.c).
  *
  *-------------------------------------------------------------------------
  */
@@ -68,7 +69,8 @@ typedef struct EtProjColumn
 	EtColType	type;
 	EtMerge		merge;
 	int			group;			/* ET_MERGE_LWW: index into groups */
-	const char *insert_default; /* SQL expression when NULL on insert */
+	const char *insert_default; /* value (the type's text form) when NULL
+								 * on insert */
 } EtProjColumn;
 
 /* A last-writer-wins column of register group 'group' */
@@ -105,6 +107,12 @@ extern void EtProjSetText(EtProjRow *row, int col, const char *value);
 extern void EtProjSetGroup(EtProjRow *row, int group, const EtEventRecord *ev);
 extern Oid	EtColumnTypeOid(EtColType t);
 extern SPIPlanPtr EtProjPlan(const EtProjection *p);
+
+/* write.c: the upsert without SQL, row by row; NULL: use the SQL upsert */
+typedef struct EtProjWriter EtProjWriter;
+extern EtProjWriter *EtProjWriterOpen(const EtProjection *proj);
+extern void EtProjWriterPut(EtProjWriter *w, const EtProjRow *row);
+extern void EtProjWriterClose(EtProjWriter *w);
 
 /* pending.c: merge a row into the statement's pending changes; write them */
 extern void EtProjUpsert(EtProjRow *row);

@@ -1,0 +1,521 @@
+/*-------------------------------------------------------------------------
+ *
+ * write.c
+ *	  Write pending projection rows without a SQL statement: the
+ *	  INSERT ... ON CONFLICT (key) DO UPDATE of projection.c, driven
+ *	  directly, row by row.
+ *
+ * The set-based upsert ran every pending row through a ProjectSet node
+ * (one unnest per column), the SELECT list's COALESCEs and the thirty-odd
+ * CASE expressions of the DO UPDATE SET list: about 40% of the instructions
+ * of writing a projection row, the index and heap work excluded.  Here each
+ * row is inserted with the executor's speculative-insertion protocol, or,
+ * when its key exists, merged into the existing row in C and updated, as
+ * ExecInsert() and ExecOnConflictUpdate() do: the same pre-check, the same
+ * row lock and retry when another transaction changed the row meanwhile,
+ * the same serialization failures under REPEATABLE READ and SERIALIZABLE,
+ * the same constraint checks.
+ *
+ * The values are exactly those of the SQL statement (projection.c builds
+ * it from the same descriptor): a row to insert is the pending row with
+ * the insert defaults applied -- EXCLUDED -- and an existing row takes, per
+ * column, the merge the DO UPDATE SET list spells out in SQL.
+ *
+ * Whatever this file does not do itself -- triggers, row-level security
+ * that applies to the owner, generated columns, set-union columns, columns
+ * the descriptor does not know or whose type changed, a user without
+ * INSERT and UPDATE on the table, a key with no plain unique index -- makes
+ * EtProjWriterOpen() return NULL, and the SQL statement writes the rows, so
+ * those features keep working as SQL defines them.  (The contracts
+ * projection has generated columns: it always takes the SQL path.)
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/table.h"
+#include "access/tableam.h"
+#include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_collation.h"
+#include "common/int.h"
+#include "executor/executor.h"
+#include "miscadmin.h"
+#include "parser/parse_relation.h"
+#include "storage/lmgr.h"
+#include "utils/acl.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/relcache.h"
+#include "utils/rls.h"
+#include "utils/snapmgr.h"
+
+#include "projection.h"
+
+struct EtProjWriter
+{
+	const EtProjection *proj;
+	Relation	rel;
+	EState	   *estate;
+	ResultRelInfo *rri;
+	TupleTableSlot *excluded;	/* the row to insert (EXCLUDED) */
+	TupleTableSlot *existing;	/* the conflicting row, locked */
+	TupleTableSlot *merged;		/* its new version */
+	List	   *arbiters;		/* unique indexes on exactly the key */
+	LockTupleMode lockmode;		/* as ExecUpdateLockMode() would choose */
+	AttrNumber	attnum[ET_PROJ_MAX_COLUMNS];	/* descriptor column -> attribute */
+	Datum		insert_default[ET_PROJ_MAX_COLUMNS];
+};
+
+/*
+ * Can the direct path write this table?  Every attribute must be a
+ * descriptor column of the expected type (so nothing needs a default), and
+ * the merges must be ones implemented here.  Fills w->attnum.
+ */
+static bool
+WriterApplies(EtProjWriter *w, Relation rel)
+{
+	const EtProjection *proj = w->proj;
+	TupleDesc	desc = RelationGetDescr(rel);
+	int			nattrs = 0;
+	int			c,
+				i;
+
+	if (rel->rd_rel->relkind != RELKIND_RELATION || rel->rd_rel->relispartition)
+		return false;
+	if (rel->trigdesc != NULL)
+		return false;
+	/* one check each: pg_class_aclcheck() passes if any bit of its mode is held */
+	if (pg_class_aclcheck(RelationGetRelid(rel), GetUserId(), ACL_INSERT) != ACLCHECK_OK ||
+		pg_class_aclcheck(RelationGetRelid(rel), GetUserId(), ACL_UPDATE) != ACLCHECK_OK)
+		return false;
+	if (rel->rd_rel->relrowsecurity &&
+		check_enable_rls(RelationGetRelid(rel), InvalidOid, true) == RLS_ENABLED)
+		return false;
+	if (desc->constr && desc->constr->has_generated_stored)
+		return false;
+	for (i = 0; i < desc->natts; i++)
+		if (!TupleDescAttr(desc, i)->attisdropped)
+			nattrs++;
+	if (nattrs != proj->ncolumns)
+		return false;
+	for (c = 0; c < proj->ncolumns; c++)
+	{
+		const EtProjColumn *col = &proj->columns[c];
+		AttrNumber	a = attnameAttNum(rel, col->name, false);
+
+		if (col->merge == ET_MERGE_UNION || col->type == ET_COL_TEXT_ARRAY)
+			return false;
+		if (a <= 0 || TupleDescAttr(desc, a - 1)->atttypid != EtColumnTypeOid(col->type))
+			return false;
+		w->attnum[c] = a;
+	}
+	return true;
+}
+
+/*
+ * The arbiters ON CONFLICT (key) infers: the unique indexes whose key
+ * columns are exactly the descriptor's key columns, with no expression and
+ * no predicate.  NIL if there is none, or if one is deferrable (the SQL
+ * statement then reports the error).
+ */
+static List *
+KeyArbiters(EtProjWriter *w)
+{
+	ResultRelInfo *rri = w->rri;
+	Bitmapset  *key = NULL;
+	List	   *arbiters = NIL;
+	int			c,
+				i;
+
+	for (c = 0; c < w->proj->ncolumns; c++)
+		if (w->proj->columns[c].merge == ET_MERGE_KEY)
+			key = bms_add_member(key, w->attnum[c]);
+	for (i = 0; i < rri->ri_NumIndices; i++)
+	{
+		Relation	index = rri->ri_IndexRelationDescs[i];
+		IndexInfo  *info = rri->ri_IndexRelationInfo[i];
+		Form_pg_index form = index->rd_index;
+		Bitmapset  *cols = NULL;
+		int			k;
+
+		if (!form->indisunique || !form->indisvalid ||
+			info->ii_Expressions != NIL || info->ii_Predicate != NIL)
+			continue;
+		for (k = 0; k < form->indnkeyatts; k++)
+			cols = bms_add_member(cols, form->indkey.values[k]);
+		if (!bms_equal(cols, key))
+			continue;
+		if (!form->indimmediate)
+			return NIL;
+		arbiters = lappend_oid(arbiters, RelationGetRelid(index));
+	}
+	return arbiters;
+}
+
+/*
+ * ExecUpdateLockMode() for an update of every column but the key: a
+ * stronger lock only when an updated column is in a unique index (what a
+ * foreign key could reference).
+ */
+static LockTupleMode
+UpdateLockMode(EtProjWriter *w)
+{
+	Bitmapset  *keycols = RelationGetIndexAttrBitmap(w->rel, INDEX_ATTR_BITMAP_KEY);
+	Bitmapset  *updated = NULL;
+	int			c;
+
+	for (c = 0; c < w->proj->ncolumns; c++)
+		if (w->proj->columns[c].merge != ET_MERGE_KEY)
+			updated = bms_add_member(updated,
+									 w->attnum[c] - FirstLowInvalidHeapAttributeNumber);
+	return bms_overlap(keycols, updated) ? LockTupleExclusive : LockTupleNoKeyExclusive;
+}
+
+/*
+ * Open the projection's table for writing, with the snapshot a SQL
+ * statement would take; NULL if the SQL upsert must write it (see banner).
+ */
+EtProjWriter *
+EtProjWriterOpen(const EtProjection *proj)
+{
+	Oid			relid;
+	Relation	rel;
+	EtProjWriter *w;
+	int			c;
+
+	relid = get_relname_relid(proj->table, get_namespace_oid("event_types", false));
+	if (!OidIsValid(relid))
+		return NULL;			/* the SQL statement names what is missing */
+	rel = table_open(relid, RowExclusiveLock);
+	w = palloc0(sizeof(EtProjWriter));
+	w->proj = proj;
+	if (!WriterApplies(w, rel))
+	{
+		table_close(rel, NoLock);	/* the SQL statement takes the same lock */
+		pfree(w);
+		return NULL;
+	}
+	w->rel = rel;
+	w->estate = CreateExecutorState();
+	w->rri = makeNode(ResultRelInfo);
+	/* no range table: error messages then name no columns as written */
+	InitResultRelInfo(w->rri, rel, 0, NULL, 0);
+	CheckValidResultRel(w->rri, CMD_INSERT);
+	CheckValidResultRel(w->rri, CMD_UPDATE);
+	ExecOpenIndices(w->rri, true);
+	w->arbiters = KeyArbiters(w);
+	if (w->arbiters == NIL)
+	{
+		EtProjWriterClose(w);
+		return NULL;
+	}
+	w->lockmode = UpdateLockMode(w);
+	w->excluded = ExecInitExtraTupleSlot(w->estate, RelationGetDescr(rel),
+										 table_slot_callbacks(rel));
+	w->existing = ExecInitExtraTupleSlot(w->estate, RelationGetDescr(rel),
+										 table_slot_callbacks(rel));
+	w->merged = ExecInitExtraTupleSlot(w->estate, RelationGetDescr(rel),
+									   table_slot_callbacks(rel));
+	for (c = 0; c < proj->ncolumns; c++)
+		if (proj->columns[c].insert_default)
+		{
+			Oid			input,
+						ioparam;
+
+			getTypeInputInfo(EtColumnTypeOid(proj->columns[c].type), &input, &ioparam);
+			w->insert_default[c] = OidInputFunctionCall(input,
+														unconstify(char *, proj->columns[c].insert_default),
+														ioparam, -1);
+		}
+
+	/* as SPI runs a statement that writes: see earlier commands' rows */
+	CommandCounterIncrement();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	UpdateActiveSnapshotCommandId();
+	w->estate->es_snapshot = GetActiveSnapshot();
+	w->estate->es_output_cid = GetCurrentCommandId(true);
+	return w;
+}
+
+/* Release the table; the rows written become visible to later commands. */
+void
+EtProjWriterClose(EtProjWriter *w)
+{
+	if (w->estate->es_snapshot != InvalidSnapshot)
+	{
+		PopActiveSnapshot();
+		CommandCounterIncrement();
+	}
+	ExecCloseIndices(w->rri);
+	ExecResetTupleTable(w->estate->es_tupleTable, false);
+	FreeExecutorState(w->estate);
+	table_close(w->rel, NoLock);
+	pfree(w);
+}
+
+/*
+ * Under REPEATABLE READ and SERIALIZABLE, a conflicting row our snapshot
+ * cannot see is a serialization failure (ExecCheckTupleVisible()); a row of
+ * our own transaction never is.
+ */
+static void
+CheckTupleVisible(EtProjWriter *w, TupleTableSlot *slot)
+{
+	bool		isnull;
+	TransactionId xmin;
+
+	if (!IsolationUsesXactSnapshot() ||
+		table_tuple_satisfies_snapshot(w->rel, slot, w->estate->es_snapshot))
+		return;
+	xmin = DatumGetTransactionId(slot_getsysattr(slot, MinTransactionIdAttributeNumber,
+												 &isnull));
+	if (!TransactionIdIsCurrentTransactionId(xmin))
+		ereport(ERROR,
+				(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+				 errmsg("could not serialize access due to concurrent update")));
+}
+
+/*
+ * Is register group g of EXCLUDED newer than the existing row's?  The SQL
+ *	  EXCLUDED.at IS NOT NULL AND (t.at IS NULL OR
+ *	  ROW(EXCLUDED.at, EXCLUDED.id COLLATE "C") > ROW(t.at, t.id COLLATE "C"))
+ * where a NULL id with equal times makes the comparison NULL (not newer).
+ */
+static bool
+ExcludedNewer(EtProjWriter *w, int g)
+{
+	const EtProjGroup *grp = &w->proj->groups[g];
+	AttrNumber	at = w->attnum[grp->at_col] - 1;
+	AttrNumber	id = w->attnum[grp->id_col] - 1;
+	TupleTableSlot *x = w->excluded;
+	TupleTableSlot *t = w->existing;
+	TimestampTz xat,
+				tat;
+
+	if (x->tts_isnull[at])
+		return false;
+	if (t->tts_isnull[at])
+		return true;
+	xat = DatumGetTimestampTz(x->tts_values[at]);
+	tat = DatumGetTimestampTz(t->tts_values[at]);
+	if (xat != tat)
+		return xat > tat;
+	if (x->tts_isnull[id] || t->tts_isnull[id])
+		return false;
+	return DatumGetInt32(DirectFunctionCall2Coll(bttextcmp, C_COLLATION_OID,
+												 x->tts_values[id], t->tts_values[id])) > 0;
+}
+
+/* The DO UPDATE SET list: the locked existing row merged with EXCLUDED */
+static void
+MergeExisting(EtProjWriter *w)
+{
+	const EtProjection *proj = w->proj;
+	TupleTableSlot *x = w->excluded;
+	TupleTableSlot *t = w->existing;
+	TupleTableSlot *m = w->merged;
+	bool		newer[ET_PROJ_MAX_COLUMNS];
+	int			natts = RelationGetDescr(w->rel)->natts;
+	int			g,
+				c;
+
+	slot_getallattrs(t);
+	ExecClearTuple(m);
+	memcpy(m->tts_values, t->tts_values, sizeof(Datum) * natts);
+	memcpy(m->tts_isnull, t->tts_isnull, sizeof(bool) * natts);
+	for (g = 0; g < proj->ngroups; g++)
+		newer[g] = ExcludedNewer(w, g);
+	for (c = 0; c < proj->ncolumns; c++)
+	{
+		const EtProjColumn *col = &proj->columns[c];
+		int			a = w->attnum[c] - 1;
+		bool		xnull = x->tts_isnull[a];
+		bool		tnull = t->tts_isnull[a];
+		Datum		xv = x->tts_values[a];
+		Datum		tv = t->tts_values[a];
+
+		switch (col->merge)
+		{
+			case ET_MERGE_KEY:
+				break;
+			case ET_MERGE_LWW:
+				/* CASE WHEN <newer> THEN EXCLUDED.c ELSE t.c END */
+				if (newer[col->group])
+				{
+					m->tts_values[a] = xv;
+					m->tts_isnull[a] = xnull;
+				}
+				break;
+			case ET_MERGE_MIN:
+			case ET_MERGE_MAX:
+				/* LEAST / GREATEST (timestamptz): NULLs are ignored */
+				Assert(col->type == ET_COL_TIMESTAMPTZ);
+				if (!xnull &&
+					(tnull || (col->merge == ET_MERGE_MIN ?
+							   DatumGetTimestampTz(xv) < DatumGetTimestampTz(tv) :
+							   DatumGetTimestampTz(xv) > DatumGetTimestampTz(tv))))
+				{
+					m->tts_values[a] = xv;
+					m->tts_isnull[a] = false;
+				}
+				break;
+			case ET_MERGE_SUM:
+				/* t.c + EXCLUDED.c, int4 */
+				if (tnull || xnull)
+					m->tts_isnull[a] = true;
+				else
+				{
+					int32		sum;
+
+					if (pg_add_s32_overflow(DatumGetInt32(tv), DatumGetInt32(xv), &sum))
+						ereport(ERROR,
+								(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+								 errmsg("integer out of range")));
+					m->tts_values[a] = Int32GetDatum(sum);
+				}
+				break;
+			case ET_MERGE_UNION:
+				elog(ERROR, "set-union columns are written by the SQL upsert");
+				break;
+		}
+	}
+	ExecStoreVirtualTuple(m);
+}
+
+/*
+ * ExecOnConflictUpdate(): lock the conflicting row, merge, update.  False
+ * if the row changed or went away meanwhile: the caller starts again.
+ */
+static bool
+UpdateExisting(EtProjWriter *w, ItemPointer tid)
+{
+	EState	   *estate = w->estate;
+	TM_FailureData tmfd;
+	TM_Result	test;
+	LockTupleMode lockmode;
+	bool		update_indexes;
+	bool		isnull;
+	TransactionId xmin;
+
+	test = table_tuple_lock(w->rel, tid, estate->es_snapshot, w->existing,
+							estate->es_output_cid, w->lockmode, LockWaitBlock, 0, &tmfd);
+	switch (test)
+	{
+		case TM_Ok:
+			break;
+		case TM_Invisible:
+			/* written by this very command: the key came twice */
+			xmin = DatumGetTransactionId(slot_getsysattr(w->existing,
+														 MinTransactionIdAttributeNumber,
+														 &isnull));
+			if (TransactionIdIsCurrentTransactionId(xmin))
+				ereport(ERROR,
+						(errcode(ERRCODE_CARDINALITY_VIOLATION),
+						 errmsg("ON CONFLICT DO UPDATE command cannot affect row a second time")));
+			elog(ERROR, "attempted to lock invisible tuple");
+			break;
+		case TM_SelfModified:
+			elog(ERROR, "unexpected self-updated tuple");
+			break;
+		case TM_Updated:
+			if (IsolationUsesXactSnapshot())
+				ereport(ERROR,
+						(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+						 errmsg("could not serialize access due to concurrent update")));
+			ExecClearTuple(w->existing);
+			return false;
+		case TM_Deleted:
+			if (IsolationUsesXactSnapshot())
+				ereport(ERROR,
+						(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+						 errmsg("could not serialize access due to concurrent delete")));
+			ExecClearTuple(w->existing);
+			return false;
+		default:
+			elog(ERROR, "unrecognized table_tuple_lock status: %u", test);
+	}
+	CheckTupleVisible(w, w->existing);
+
+	MergeExisting(w);
+	if (RelationGetDescr(w->rel)->constr)
+		ExecConstraints(w->rri, w->merged, estate);
+	test = table_tuple_update(w->rel, tid, w->merged, estate->es_output_cid,
+							  estate->es_snapshot, InvalidSnapshot, true,
+							  &tmfd, &lockmode, &update_indexes);
+	/* we hold the row lock: nobody else can have changed the row */
+	if (test != TM_Ok)
+		elog(ERROR, "unexpected table_tuple_update status %u on a locked row", test);
+	if (update_indexes)
+		list_free(ExecInsertIndexTuples(w->rri, w->merged, estate, true, false, NULL, NIL));
+	ExecClearTuple(w->existing);
+	return true;
+}
+
+/*
+ * Write one pending row: insert it, or merge it into the row of its key.
+ */
+void
+EtProjWriterPut(EtProjWriter *w, const EtProjRow *row)
+{
+	const EtProjection *proj = w->proj;
+	EState	   *estate = w->estate;
+	TupleTableSlot *slot = w->excluded;
+	int			c;
+
+	/* EXCLUDED: the SELECT list of the SQL upsert */
+	ExecClearTuple(slot);
+	memset(slot->tts_isnull, true, sizeof(bool) * RelationGetDescr(w->rel)->natts);
+	for (c = 0; c < proj->ncolumns; c++)
+	{
+		const EtProjColumn *col = &proj->columns[c];
+		int			a = w->attnum[c] - 1;
+
+		if (row->nulls[c] != 'n')
+		{
+			slot->tts_values[a] = row->values[c];
+			slot->tts_isnull[a] = false;
+		}
+		else if (col->merge == ET_MERGE_SUM)
+		{
+			slot->tts_values[a] = Int32GetDatum(0); /* COALESCE(u.c, 0) */
+			slot->tts_isnull[a] = false;
+		}
+		else if (col->insert_default)
+		{
+			slot->tts_values[a] = w->insert_default[c];
+			slot->tts_isnull[a] = false;
+		}
+	}
+	ExecStoreVirtualTuple(slot);
+	slot->tts_tableOid = RelationGetRelid(w->rel);
+
+	/* ExecInsert(): constraints first, then the speculative insertion */
+	if (RelationGetDescr(w->rel)->constr)
+		ExecConstraints(w->rri, slot, estate);
+	for (;;)
+	{
+		ItemPointerData conflict_tid;
+		bool		spec_conflict = false;
+		uint32		token;
+
+		if (!ExecCheckIndexConstraints(w->rri, slot, estate, &conflict_tid, w->arbiters))
+		{
+			if (UpdateExisting(w, &conflict_tid))
+				break;
+			continue;			/* changed meanwhile: look again */
+		}
+		token = SpeculativeInsertionLockAcquire(GetCurrentTransactionId());
+		table_tuple_insert_speculative(w->rel, slot, estate->es_output_cid, 0, NULL, token);
+		list_free(ExecInsertIndexTuples(w->rri, slot, estate, false, true,
+										&spec_conflict, w->arbiters));
+		table_tuple_complete_speculative(w->rel, slot, token, !spec_conflict);
+		SpeculativeInsertionLockRelease(GetCurrentTransactionId());
+		if (!spec_conflict)
+			break;
+		/* another transaction inserted the key meanwhile: look again */
+	}
+	ExecClearTuple(slot);
+	ResetPerTupleExprContext(estate);
+}
