@@ -23,6 +23,7 @@ OBJS = \
 	src/ingest.o \
 	src/event_log.o \
 	src/owner.o \
+	src/direct_write.o \
 	src/json_get.o \
 	$(patsubst %.c,%.o,$(sort $(wildcard src/projections/*.c))) \
 	$(patsubst %.c,%.o,$(sort $(filter-out src/validator/generated_validators.c,$(wildcard src/validator/*.c)))) \

@@ -29,19 +29,15 @@
 #include "access/table.h"
 #include "access/tableam.h"
 #include "access/xact.h"
-#include "catalog/pg_class.h"
 #include "executor/executor.h"
-#include "miscadmin.h"
 #include "nodes/makefuncs.h"
 #include "nodes/pg_list.h"
-#include "storage/lmgr.h"
-#include "utils/acl.h"
 #include "utils/inval.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
-#include "utils/rls.h"
 #include "utils/snapmgr.h"
 
+#include "direct_write.h"
 #include "event_log.h"
 
 /*
@@ -59,16 +55,7 @@ DirectPathApplies(Relation rel, int ncolumns, const char *const *names)
 	TupleDesc	desc = RelationGetDescr(rel);
 	int			i;
 
-	if (rel->rd_rel->relkind != RELKIND_RELATION || rel->rd_rel->relispartition)
-		return false;
-	if (rel->trigdesc != NULL)
-		return false;
-	if (pg_class_aclcheck(RelationGetRelid(rel), GetUserId(), ACL_INSERT) != ACLCHECK_OK)
-		return false;
-	if (rel->rd_rel->relrowsecurity &&
-		check_enable_rls(RelationGetRelid(rel), InvalidOid, true) == RLS_ENABLED)
-		return false;
-	if (desc->constr && desc->constr->has_generated_stored)
+	if (!EtDirectWriteApplies(rel, ACL_INSERT))
 		return false;
 	if (desc->natts != ncolumns)
 		return false;
@@ -82,11 +69,7 @@ DirectPathApplies(Relation rel, int ncolumns, const char *const *names)
 	return true;
 }
 
-/*
- * Under REPEATABLE READ and SERIALIZABLE, a conflicting row our snapshot
- * cannot see is a serialization failure, as ExecCheckTIDVisible() decides
- * for ON CONFLICT DO NOTHING; a row of our own transaction never is.
- */
+/* The conflicting row, fetched, as ON CONFLICT DO NOTHING checks it (ExecCheckTIDVisible()) */
 static void
 CheckConflictVisible(Relation rel, ItemPointer tid, Snapshot snapshot)
 {
@@ -97,18 +80,7 @@ CheckConflictVisible(Relation rel, ItemPointer tid, Snapshot snapshot)
 	slot = table_slot_create(rel, NULL);
 	if (!table_tuple_fetch_row_version(rel, tid, SnapshotAny, slot))
 		elog(ERROR, "failed to fetch conflicting tuple for ON CONFLICT");
-	if (!table_tuple_satisfies_snapshot(rel, slot, snapshot))
-	{
-		bool		isnull;
-		TransactionId xmin;
-
-		xmin = DatumGetTransactionId(slot_getsysattr(slot, MinTransactionIdAttributeNumber,
-													 &isnull));
-		if (!TransactionIdIsCurrentTransactionId(xmin))
-			ereport(ERROR,
-					(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
-					 errmsg("could not serialize access due to concurrent update")));
-	}
+	EtCheckConflictVisible(rel, slot, snapshot);
 	ExecDropSingleTupleTableSlot(slot);
 }
 
@@ -294,9 +266,6 @@ EtLogInsertDirect(Oid relid, Oid arbiter_index, int ncolumns,
 	for (;;)
 	{
 		ItemPointerData conflict_tid;
-		bool		spec_conflict = false;
-		uint32		token;
-		List	   *recheck;
 
 		if (!ExecCheckIndexConstraints(target.rri, slot, estate, &conflict_tid,
 									   target.arbiters))
@@ -305,14 +274,7 @@ EtLogInsertDirect(Oid relid, Oid arbiter_index, int ncolumns,
 			result = LOG_INSERT_CONFLICT;
 			break;
 		}
-		token = SpeculativeInsertionLockAcquire(GetCurrentTransactionId());
-		table_tuple_insert_speculative(target.rel, slot, estate->es_output_cid, 0, NULL, token);
-		recheck = ExecInsertIndexTuples(target.rri, slot, estate, false, true,
-										&spec_conflict, target.arbiters);
-		table_tuple_complete_speculative(target.rel, slot, token, !spec_conflict);
-		SpeculativeInsertionLockRelease(GetCurrentTransactionId());
-		list_free(recheck);
-		if (!spec_conflict)
+		if (EtInsertSpeculative(target.rri, slot, estate, target.arbiters))
 		{
 			result = LOG_INSERT_DONE;
 			break;

@@ -55,6 +55,7 @@
 #include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 
+#include "direct_write.h"
 #include "erasure.h"
 #include "event_log.h"
 #include "event_record.h"
@@ -249,21 +250,6 @@ EventLogOids(Oid *relid, Oid *indexid)
 	*indexid = log_indexid;
 }
 
-/*
- * Push the snapshot a non-read-only SPI statement would take: the
- * transaction snapshot (a new one per call under READ COMMITTED, so an
- * event another session committed while we waited on it is seen), with the
- * command counter advanced so that events logged by earlier rows of the
- * same INSERT or COPY are seen too.  The caller pops it.
- */
-static void
-PushStatementSnapshot(void)
-{
-	PushActiveSnapshot(GetTransactionSnapshot());
-	CommandCounterIncrement();
-	UpdateActiveSnapshotCommandId();
-}
-
 static int
 EventsColumn(TupleDesc desc, const char *name)
 {
@@ -283,7 +269,7 @@ EventsColumn(TupleDesc desc, const char *name)
  * it is empty or half loaded), and keeps it while the log grows.  Such a
  * plan (a sequential scan, or a scan of the wrong index) made every
  * duplicate read a large part of the log.  A duplicate is found by its
- * primary key, always, with the snapshot of PushStatementSnapshot().
+ * primary key, always, with the snapshot of EtPushStatementSnapshot().
  */
 static bool
 FetchLoggedEvent(const char *source, const char *event_id,
@@ -326,7 +312,7 @@ FetchLoggedEvent(const char *source, const char *event_id,
 		keys[i].sk_collation = index->rd_indcollation[i];
 	}
 
-	PushStatementSnapshot();
+	EtPushStatementSnapshot();
 	slot = table_slot_create(rel, NULL);
 	scan = index_beginscan(rel, index, GetActiveSnapshot(), 2, 0);
 	index_rescan(scan, keys, 2, NULL, 0);
@@ -357,7 +343,7 @@ FetchLoggedEvent(const char *source, const char *event_id,
 
 /*
  * The event log insert without a SQL statement (event_log.c), with the
- * snapshot of PushStatementSnapshot(): events logged by earlier rows of the
+ * snapshot of EtPushStatementSnapshot(): events logged by earlier rows of the
  * same INSERT or COPY count as conflicts.
  */
 static EtLogInsertResult
@@ -372,7 +358,7 @@ InsertDirect(const Datum *values, const char *nulls)
 	EventLogOids(&relid, &indexid);
 	for (i = 0; i < EVENT_COLUMNS; i++)
 		isnull[i] = (nulls[i] == 'n');
-	PushStatementSnapshot();
+	EtPushStatementSnapshot();
 	result = EtLogInsertDirect(relid, indexid, EVENT_COLUMNS, event_columns, values, isnull);
 	PopActiveSnapshot();
 	return result;

@@ -40,17 +40,14 @@
 #include "catalog/pg_collation.h"
 #include "common/int.h"
 #include "executor/executor.h"
-#include "miscadmin.h"
 #include "parser/parse_relation.h"
-#include "storage/lmgr.h"
-#include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/relcache.h"
-#include "utils/rls.h"
 #include "utils/snapmgr.h"
 
+#include "direct_write.h"
 #include "projection.h"
 
 struct EtProjWriter
@@ -82,18 +79,8 @@ WriterApplies(EtProjWriter *w, Relation rel)
 	int			c,
 				i;
 
-	if (rel->rd_rel->relkind != RELKIND_RELATION || rel->rd_rel->relispartition)
-		return false;
-	if (rel->trigdesc != NULL)
-		return false;
-	/* one check each: pg_class_aclcheck() passes if any bit of its mode is held */
-	if (pg_class_aclcheck(RelationGetRelid(rel), GetUserId(), ACL_INSERT) != ACLCHECK_OK ||
-		pg_class_aclcheck(RelationGetRelid(rel), GetUserId(), ACL_UPDATE) != ACLCHECK_OK)
-		return false;
-	if (rel->rd_rel->relrowsecurity &&
-		check_enable_rls(RelationGetRelid(rel), InvalidOid, true) == RLS_ENABLED)
-		return false;
-	if (desc->constr && desc->constr->has_generated_stored)
+	/* ON CONFLICT DO UPDATE needs both privileges, even for a new row */
+	if (!EtDirectWriteApplies(rel, ACL_INSERT | ACL_UPDATE))
 		return false;
 	for (i = 0; i < desc->natts; i++)
 		if (!TupleDescAttr(desc, i)->attisdropped)
@@ -231,9 +218,7 @@ EtProjWriterOpen(const EtProjection *proj)
 		}
 
 	/* as SPI runs a statement that writes: see earlier commands' rows */
-	CommandCounterIncrement();
-	PushActiveSnapshot(GetTransactionSnapshot());
-	UpdateActiveSnapshotCommandId();
+	EtPushStatementSnapshot();
 	w->estate->es_snapshot = GetActiveSnapshot();
 	w->estate->es_output_cid = GetCurrentCommandId(true);
 	return w;
@@ -253,28 +238,6 @@ EtProjWriterClose(EtProjWriter *w)
 	FreeExecutorState(w->estate);
 	table_close(w->rel, NoLock);
 	pfree(w);
-}
-
-/*
- * Under REPEATABLE READ and SERIALIZABLE, a conflicting row our snapshot
- * cannot see is a serialization failure (ExecCheckTupleVisible()); a row of
- * our own transaction never is.
- */
-static void
-CheckTupleVisible(EtProjWriter *w, TupleTableSlot *slot)
-{
-	bool		isnull;
-	TransactionId xmin;
-
-	if (!IsolationUsesXactSnapshot() ||
-		table_tuple_satisfies_snapshot(w->rel, slot, w->estate->es_snapshot))
-		return;
-	xmin = DatumGetTransactionId(slot_getsysattr(slot, MinTransactionIdAttributeNumber,
-												 &isnull));
-	if (!TransactionIdIsCurrentTransactionId(xmin))
-		ereport(ERROR,
-				(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
-				 errmsg("could not serialize access due to concurrent update")));
 }
 
 /*
@@ -436,7 +399,7 @@ UpdateExisting(EtProjWriter *w, ItemPointer tid)
 		default:
 			elog(ERROR, "unrecognized table_tuple_lock status: %u", test);
 	}
-	CheckTupleVisible(w, w->existing);
+	EtCheckConflictVisible(w->rel, w->existing, estate->es_snapshot);
 
 	MergeExisting(w);
 	if (RelationGetDescr(w->rel)->constr)
@@ -497,8 +460,6 @@ EtProjWriterPut(EtProjWriter *w, const EtProjRow *row)
 	for (;;)
 	{
 		ItemPointerData conflict_tid;
-		bool		spec_conflict = false;
-		uint32		token;
 
 		if (!ExecCheckIndexConstraints(w->rri, slot, estate, &conflict_tid, w->arbiters))
 		{
@@ -506,13 +467,7 @@ EtProjWriterPut(EtProjWriter *w, const EtProjRow *row)
 				break;
 			continue;			/* changed meanwhile: look again */
 		}
-		token = SpeculativeInsertionLockAcquire(GetCurrentTransactionId());
-		table_tuple_insert_speculative(w->rel, slot, estate->es_output_cid, 0, NULL, token);
-		list_free(ExecInsertIndexTuples(w->rri, slot, estate, false, true,
-										&spec_conflict, w->arbiters));
-		table_tuple_complete_speculative(w->rel, slot, token, !spec_conflict);
-		SpeculativeInsertionLockRelease(GetCurrentTransactionId());
-		if (!spec_conflict)
+		if (EtInsertSpeculative(w->rri, slot, estate, w->arbiters))
 			break;
 		/* another transaction inserted the key meanwhile: look again */
 	}
