@@ -13,10 +13,19 @@
 #include "executor/executor.h"
 #include "utils/rel.h"
 
+/* recent outcomes of one table's insertions: see EtPrecheckFirst() */
+typedef struct EtConflictForecast
+{
+	int			score;
+} EtConflictForecast;
+
 extern void EtPushStatementSnapshot(void);
 extern bool EtDirectWriteApplies(Relation rel, AclMode privileges);
 extern void EtCheckConflictVisible(Relation rel, TupleTableSlot *slot, Snapshot snapshot);
+extern void EtArbitersFirst(ResultRelInfo *rri, List *arbiters);
 extern bool EtInsertSpeculative(ResultRelInfo *rri, TupleTableSlot *slot, EState *estate,
 								List *arbiters);
+extern bool EtPrecheckFirst(const EtConflictForecast *forecast);
+extern void EtForecastRecord(EtConflictForecast *forecast, bool taken);
 
 #endif							/* ET_DIRECT_WRITE_H */

@@ -115,6 +115,9 @@ typedef struct LogTarget
 } LogTarget;
 
 static LogTarget target;
+
+/* how often keys were taken lately, across statements (EtPrecheckFirst()) */
+static EtConflictForecast forecast;
 static bool callbacks_registered = false;
 
 /* Close properly: references released, memory freed. */
@@ -212,6 +215,7 @@ OpenTarget(Oid relid, Oid indexid, int ncolumns, const char *const *names)
 	InitResultRelInfo(target.rri, rel, 0, NULL, 0);
 	ExecOpenIndices(target.rri, true);
 	target.arbiters = list_make1_oid(indexid);
+	EtArbitersFirst(target.rri, target.arbiters);
 	target.slot = ExecInitExtraTupleSlot(target.estate, RelationGetDescr(rel),
 										 table_slot_callbacks(rel));
 	MemoryContextSwitchTo(old);
@@ -240,6 +244,7 @@ EtLogInsertDirect(Oid relid, Oid arbiter_index, int ncolumns,
 	EState	   *estate;
 	TupleTableSlot *slot;
 	EtLogInsertResult result;
+	bool		precheck;
 
 	if (target.open &&
 		(target.stale || target.relid != relid || target.indexid != arbiter_index ||
@@ -262,12 +267,17 @@ EtLogInsertDirect(Oid relid, Oid arbiter_index, int ncolumns,
 	if (RelationGetDescr(target.rel)->constr)
 		ExecConstraints(target.rri, slot, estate);
 
-	/* the speculative insertion of ExecInsert(), ON CONFLICT DO NOTHING */
+	/*
+	 * The speculative insertion of ExecInsert(), ON CONFLICT DO NOTHING; the
+	 * key looked up first only while recent keys were often taken
+	 */
+	precheck = EtPrecheckFirst(&forecast);
 	for (;;)
 	{
 		ItemPointerData conflict_tid;
 
-		if (!ExecCheckIndexConstraints(target.rri, slot, estate, &conflict_tid,
+		if (precheck &&
+			!ExecCheckIndexConstraints(target.rri, slot, estate, &conflict_tid,
 									   target.arbiters))
 		{
 			CheckConflictVisible(target.rel, &conflict_tid, estate->es_snapshot);
@@ -279,8 +289,10 @@ EtLogInsertDirect(Oid relid, Oid arbiter_index, int ncolumns,
 			result = LOG_INSERT_DONE;
 			break;
 		}
-		/* another transaction inserted the key meanwhile: check again */
+		/* the key is taken, or another transaction took it meanwhile: look */
+		precheck = true;
 	}
+	EtForecastRecord(&forecast, result == LOG_INSERT_CONFLICT);
 	ExecClearTuple(slot);
 	ResetPerTupleExprContext(estate);
 	estate->es_snapshot = InvalidSnapshot;	/* popped by the caller */

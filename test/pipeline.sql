@@ -14,7 +14,7 @@ SET search_path = public, event_types;
 SET timezone = 'UTC';
 \i test/generated/fixtures.sql
 
-SELECT plan(235);
+SELECT plan(241);
 
 -- ---------------------------------------------------------------------------
 -- Tables, columns, indexes, triggers
@@ -683,6 +683,61 @@ SELECT is(pg_temp.probe_rolled_back(
 	$$ SELECT note || ' ' || checkin_count FROM event_types.customers WHERE tenant = 'noted' $$),
 	'from the default 1',
 	'a column added to a projection gets its default');
+
+-- Look the key up first, or insert first?  ON CONFLICT's executor always
+-- looks first; the direct writers do so only while keys were often taken
+-- lately (src/direct_write.c, EtPrecheckFirst()), and otherwise let the
+-- insertion find a taken key and cancel itself.  What each did shows in the
+-- transaction's statistics: a look-up is a scan of the primary key, a
+-- cancelled insertion counts as a deleted row.  The outcomes are the same
+-- either way (the md5 proofs above load in both modes).
+CREATE FUNCTION pg_temp.fc_load(batch int, first int, n int, type text) RETURNS void
+LANGUAGE sql AS $$
+	INSERT INTO event_types.inbox (source, payload, tenant)
+	SELECT 'gym', jsonb_build_object('entityId', 880000 + g,
+		'uuid', format('a8%s-0000-4000-8000-%s', lpad(batch::text, 6, '0'), lpad(g::text, 12, '0')),
+		'payload', jsonb_build_array(jsonb_build_object('timestamp', 1717405200000 + g, 'type', type))),
+		'forecast'
+	FROM generate_series(first, first + n - 1) g
+$$;
+-- (event log scans, event log rows cancelled, customers scans, customers rows cancelled)
+CREATE FUNCTION pg_temp.fc_counters() RETURNS bigint[] LANGUAGE sql AS $$
+	SELECT ARRAY[pg_stat_get_xact_numscans('event_types.events_pkey'::regclass),
+				 pg_stat_get_xact_tuples_deleted('event_types.events'::regclass),
+				 pg_stat_get_xact_numscans('event_types.customers_pkey'::regclass),
+				 pg_stat_get_xact_tuples_deleted('event_types.customers'::regclass)]
+$$;
+CREATE FUNCTION pg_temp.fc_delta(batch int, first int, n int, type text) RETURNS bigint[]
+LANGUAGE plpgsql AS $$
+DECLARE
+	before bigint[] := pg_temp.fc_counters();
+	after bigint[];
+BEGIN
+	PERFORM pg_temp.fc_load(batch, first, n, type);
+	after := pg_temp.fc_counters();
+	RETURN ARRAY[after[1] - before[1], after[2] - before[2], after[3] - before[3], after[4] - before[4]];
+END $$;
+-- 40 new keys leave both forecasts at "insert first", whatever came before
+DO $$ BEGIN PERFORM pg_temp.fc_load(1, 1, 40, 'CUSTOMER_CHECKIN'); END $$;
+SELECT is(pg_temp.fc_delta(2, 101, 50, 'CUSTOMER_CHECKIN'), '{0,0,0,0}'::bigint[],
+		  '50 new events of 50 new customers: no key looked up first, no insertion cancelled');
+CREATE EXTENSION pgstattuple;
+CREATE TEMP TABLE fc_mark AS
+	SELECT tuple_count + dead_tuple_count AS entries FROM pgstattuple('event_types.events_inbox_idx');
+SELECT is(pg_temp.fc_delta(2, 101, 50, 'CUSTOMER_CHECKIN'), '{100,4,0,0}'::bigint[],
+		  '50 retries: the first 4 inserted and cancelled, the rest looked up first (and each duplicate compared, a second scan)');
+SELECT is((SELECT tuple_count + dead_tuple_count FROM pgstattuple('event_types.events_inbox_idx'))
+		  - (SELECT entries FROM fc_mark), 0::bigint,
+		  '... the cancelled insertions made entries in the key''s index only, none in events_inbox_idx');
+SELECT is((SELECT count(*)::int FROM event_types.inbox
+		   WHERE tenant = 'forecast' AND status = 'duplicate'), 50,
+		  '... and all 50 are duplicates');
+SELECT is(pg_temp.fc_delta(3, 101, 50, 'CUSTOMER_CHECKOUT'), '{17,0,50,4}'::bigint[],
+		  '50 new events of those customers: events looked up first until 17 new keys turned the forecast; '
+		  'the stored customers: 4 insertions cancelled, then looked up first');
+SELECT is((SELECT array[count(*), sum(checkin_count), count(*) FILTER (WHERE NOT checked_in)]::int[]
+		   FROM event_types.customers WHERE tenant = 'forecast'), '{90,90,50}'::int[],
+		  '... and every check-out merged into its customer''s row');
 
 -- The direct insert checks the INSERT privilege of the user, as the SQL
 -- statement does: reprocess() runs as its caller, and a caller without

@@ -24,8 +24,6 @@
 
 #include "projection.h"
 
-#define ET_PROJ_SLOTS 3
-
 /*
  * Prepared upserts by plan_slot, and the OID of event_types.event_type they
  * were prepared with.  Backend lifetime; re-prepared if the extension was

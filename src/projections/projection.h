@@ -39,6 +39,7 @@
 #include "event_record.h"
 
 #define ET_PROJ_MAX_COLUMNS 40
+#define ET_PROJ_SLOTS 3			/* projections, numbered by plan_slot */
 
 typedef enum EtMerge
 {
@@ -89,7 +90,7 @@ typedef struct EtProjection
 	const EtProjColumn *columns;
 	int			ngroups;
 	const EtProjGroup *groups;
-	int			plan_slot;		/* index into the plan cache */
+	int			plan_slot;		/* 0 .. ET_PROJ_SLOTS - 1: its cached plan, its forecast */
 } EtProjection;
 
 typedef struct EtProjRow

@@ -61,9 +61,13 @@ struct EtProjWriter
 	TupleTableSlot *merged;		/* its new version */
 	List	   *arbiters;		/* unique indexes on exactly the key */
 	LockTupleMode lockmode;		/* as ExecUpdateLockMode() would choose */
+	EtConflictForecast *forecast;	/* the projection's, kept across flushes */
 	AttrNumber	attnum[ET_PROJ_MAX_COLUMNS];	/* descriptor column -> attribute */
 	Datum		insert_default[ET_PROJ_MAX_COLUMNS];
 };
+
+/* how often keys were taken lately, per projection (EtPrecheckFirst()) */
+static EtConflictForecast forecasts[ET_PROJ_SLOTS];
 
 /*
  * Can the direct path write this table?  Every attribute must be a
@@ -198,6 +202,8 @@ EtProjWriterOpen(const EtProjection *proj)
 		EtProjWriterClose(w);
 		return NULL;
 	}
+	EtArbitersFirst(w->rri, w->arbiters);
+	w->forecast = &forecasts[proj->plan_slot];
 	w->lockmode = UpdateLockMode(w);
 	w->excluded = ExecInitExtraTupleSlot(w->estate, RelationGetDescr(rel),
 										 table_slot_callbacks(rel));
@@ -425,6 +431,8 @@ EtProjWriterPut(EtProjWriter *w, const EtProjRow *row)
 	const EtProjection *proj = w->proj;
 	EState	   *estate = w->estate;
 	TupleTableSlot *slot = w->excluded;
+	bool		precheck;
+	bool		taken = false;
 	int			c;
 
 	/* EXCLUDED: the SELECT list of the SQL upsert */
@@ -454,23 +462,31 @@ EtProjWriterPut(EtProjWriter *w, const EtProjRow *row)
 	ExecStoreVirtualTuple(slot);
 	slot->tts_tableOid = RelationGetRelid(w->rel);
 
-	/* ExecInsert(): constraints first, then the speculative insertion */
+	/*
+	 * ExecInsert(): constraints first, then the speculative insertion; the
+	 * key looked up first only while recent keys were often taken
+	 */
 	if (RelationGetDescr(w->rel)->constr)
 		ExecConstraints(w->rri, slot, estate);
+	precheck = EtPrecheckFirst(w->forecast);
 	for (;;)
 	{
 		ItemPointerData conflict_tid;
 
-		if (!ExecCheckIndexConstraints(w->rri, slot, estate, &conflict_tid, w->arbiters))
+		if (precheck &&
+			!ExecCheckIndexConstraints(w->rri, slot, estate, &conflict_tid, w->arbiters))
 		{
+			taken = true;
 			if (UpdateExisting(w, &conflict_tid))
 				break;
 			continue;			/* changed meanwhile: look again */
 		}
 		if (EtInsertSpeculative(w->rri, slot, estate, w->arbiters))
 			break;
-		/* another transaction inserted the key meanwhile: look again */
+		/* the key is taken, or another transaction took it meanwhile: look */
+		precheck = true;
 	}
+	EtForecastRecord(w->forecast, taken);
 	ExecClearTuple(slot);
 	ResetPerTupleExprContext(estate);
 }
