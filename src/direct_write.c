@@ -10,7 +10,9 @@
  * statement, so the direct writers behave as the statement would: the
  * snapshot a writing statement takes, when a table needs the statement
  * itself, the serialization check on a conflicting row, and the
- * speculative insertion.
+ * speculative insertion.  Two things differ, in cost only: the key is not
+ * always looked up before the insertion (EtPrecheckFirst()), and the key's
+ * index entries go in before the others (EtInsertSpeculative()).
  *
  *-------------------------------------------------------------------------
  */
