@@ -59,14 +59,14 @@ INSERT INTO event_types.inbox (source, payload) VALUES ('gym',
 	  "payload": [{"timestamp": "2024-06-08T09:00:00Z", "type": "CONTRACT_IDLE_PERIOD_CANCELLED",
 	               "content": {"contractId": 7001, "idlePeriodId": 51}}]}')
 RETURNING status;
-SELECT contract_id, status, idle_periods FROM event_types.contracts WHERE contract_id = '7001';
+SELECT contract_id, status, idle_periods, idle_opened, idle_closed FROM event_types.contracts WHERE contract_id = '7001';
 -- the creation of period 52 re-sent under a new delivery uuid counts once
 INSERT INTO event_types.inbox (source, payload) VALUES ('gym',
 	'{"entityId": 3001, "uuid": "d1000000-0000-4000-8000-000000000007",
 	  "payload": [{"timestamp": "2024-06-06T09:00:00Z", "type": "CONTRACT_IDLE_PERIOD_CREATED",
 	               "content": {"contractId": 7001, "idlePeriodId": 52}}]}')
 RETURNING status;
-SELECT contract_id, status, idle_periods FROM event_types.contracts WHERE contract_id = '7001';
+SELECT contract_id, status, idle_periods, idle_opened, idle_closed FROM event_types.contracts WHERE contract_id = '7001';
 INSERT INTO event_types.inbox (source, payload) VALUES ('gym',
 	'{"entityId": 3001, "uuid": "d1000000-0000-4000-8000-000000000008",
 	  "payload": [{"timestamp": "2024-06-09T09:00:00Z", "type": "CONTRACT_IDLE_PERIOD_CANCELLED",

@@ -49,15 +49,15 @@ EtPushStatementSnapshot(void)
  * Can a direct writer stand in for the SQL statement on this table?  Not
  * when the statement would do more than the executor steps the writers
  * take: fire triggers, apply row-level security the user is subject to,
- * compute stored generated columns, route into partitions.  And not when
- * the user (the extension owner in the inbox triggers, the caller in
- * reprocess()) lacks one of 'privileges': the statement then reports it.
- * The callers check the columns themselves.
+ * route into partitions.  And not when the user (the extension owner in
+ * the inbox triggers, the caller in reprocess()) lacks one of 'privileges':
+ * the statement then reports it.  The callers check the columns themselves
+ * (the event log's writer takes no generated column; the projections'
+ * computes them).
  */
 bool
 EtDirectWriteApplies(Relation rel, AclMode privileges)
 {
-	TupleDesc	desc = RelationGetDescr(rel);
 	AclMode		bit;
 
 	if (rel->rd_rel->relkind != RELKIND_RELATION || rel->rd_rel->relispartition)
@@ -71,8 +71,6 @@ EtDirectWriteApplies(Relation rel, AclMode privileges)
 			return false;
 	if (rel->rd_rel->relrowsecurity &&
 		check_enable_rls(RelationGetRelid(rel), InvalidOid, true) == RLS_ENABLED)
-		return false;
-	if (desc->constr && desc->constr->has_generated_stored)
 		return false;
 	return true;
 }

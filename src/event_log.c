@@ -43,8 +43,8 @@
 /*
  * Can the direct path stand in for the SQL INSERT on this table?  It
  * writes the columns it is given, in attribute order, and nothing else:
- * the table must have exactly those columns in that order, no stored
- * generated ones, no triggers and no row-level security the user is
+ * the table must have exactly those columns in that order (so no stored
+ * generated one), no triggers and no row-level security the user is
  * subject to; and the user (the extension owner in the inbox trigger, the
  * caller in reprocess()) must have INSERT on it, else the statement
  * reports the missing privilege.

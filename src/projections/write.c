@@ -21,13 +21,17 @@
  * the insert defaults applied -- EXCLUDED -- and an existing row takes, per
  * column, the merge the DO UPDATE SET list spells out in SQL.
  *
+ * Stored generated columns (the contracts' idle_periods and status) are
+ * computed by the executor's own ExecComputeStoredGenerated(), for a new
+ * row and for a merged one, before the constraints are checked, as
+ * ExecInsert() and ExecUpdate() do.
+ *
  * Whatever this file does not do itself -- triggers, row-level security
- * that applies to the owner, generated columns, set-union columns, columns
- * the descriptor does not know or whose type changed, a user without
- * INSERT and UPDATE on the table, a key with no plain unique index -- makes
+ * that applies to the owner, columns the descriptor does not know (other
+ * than generated ones) or whose type changed, a user without INSERT and
+ * UPDATE on the table, a key with no plain unique index -- makes
  * EtProjWriterOpen() return NULL, and the SQL statement writes the rows, so
- * those features keep working as SQL defines them.  (The contracts
- * projection has generated columns: it always takes the SQL path.)
+ * those features keep working as SQL defines them.
  *
  *-------------------------------------------------------------------------
  */
@@ -40,12 +44,15 @@
 #include "catalog/pg_collation.h"
 #include "common/int.h"
 #include "executor/executor.h"
+#include "executor/nodeModifyTable.h"
 #include "parser/parse_relation.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/relcache.h"
 #include "utils/snapmgr.h"
+#include "utils/varlena.h"
 
 #include "direct_write.h"
 #include "projection.h"
@@ -61,6 +68,7 @@ struct EtProjWriter
 	TupleTableSlot *merged;		/* its new version */
 	List	   *arbiters;		/* unique indexes on exactly the key */
 	LockTupleMode lockmode;		/* as ExecUpdateLockMode() would choose */
+	bool		generated;		/* has stored generated columns to compute */
 	EtConflictForecast *forecast;	/* the projection's, kept across flushes */
 	AttrNumber	attnum[ET_PROJ_MAX_COLUMNS];	/* descriptor column -> attribute */
 	Datum		insert_default[ET_PROJ_MAX_COLUMNS];
@@ -70,9 +78,9 @@ struct EtProjWriter
 static EtConflictForecast forecasts[ET_PROJ_SLOTS];
 
 /*
- * Can the direct path write this table?  Every attribute must be a
- * descriptor column of the expected type (so nothing needs a default), and
- * the merges must be ones implemented here.  Fills w->attnum.
+ * Can the direct path write this table?  Every attribute but the stored
+ * generated ones must be a descriptor column of the expected type (so
+ * nothing needs a default).  Fills w->attnum.
  */
 static bool
 WriterApplies(EtProjWriter *w, Relation rel)
@@ -87,8 +95,14 @@ WriterApplies(EtProjWriter *w, Relation rel)
 	if (!EtDirectWriteApplies(rel, ACL_INSERT | ACL_UPDATE))
 		return false;
 	for (i = 0; i < desc->natts; i++)
-		if (!TupleDescAttr(desc, i)->attisdropped)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+
+		if (att->attgenerated == ATTRIBUTE_GENERATED_STORED)
+			w->generated = true;
+		else if (!att->attisdropped)
 			nattrs++;
+	}
 	if (nattrs != proj->ncolumns)
 		return false;
 	for (c = 0; c < proj->ncolumns; c++)
@@ -96,9 +110,8 @@ WriterApplies(EtProjWriter *w, Relation rel)
 		const EtProjColumn *col = &proj->columns[c];
 		AttrNumber	a = attnameAttNum(rel, col->name, false);
 
-		if (col->merge == ET_MERGE_UNION || col->type == ET_COL_TEXT_ARRAY)
-			return false;
-		if (a <= 0 || TupleDescAttr(desc, a - 1)->atttypid != EtColumnTypeOid(col->type))
+		if (a <= 0 || TupleDescAttr(desc, a - 1)->atttypid != EtColumnTypeOid(col->type) ||
+			TupleDescAttr(desc, a - 1)->attgenerated != '\0')
 			return false;
 		w->attnum[c] = a;
 	}
@@ -246,6 +259,67 @@ EtProjWriterClose(EtProjWriter *w)
 	pfree(w);
 }
 
+/* qsort_arg() comparator: text in the database's default collation */
+static int
+CompareText(const void *a, const void *b, void *arg)
+{
+	text	   *ta = DatumGetTextPP(*(const Datum *) a);
+	text	   *tb = DatumGetTextPP(*(const Datum *) b);
+
+	return varstr_cmp(VARDATA_ANY(ta), VARSIZE_ANY_EXHDR(ta),
+					  VARDATA_ANY(tb), VARSIZE_ANY_EXHDR(tb), DEFAULT_COLLATION_OID);
+}
+
+/*
+ * The set-union column value the SQL upsert makes of a text[] (NULL: none):
+ *	  ARRAY(SELECT DISTINCT e FROM unnest(a) AS e(e) ORDER BY e)
+ * The elements sorted in the database's default collation (theirs and the
+ * column's); duplicates dropped -- equal in a deterministic collation, and
+ * so compared equal by varstr_cmp(), means equal bytes, as for DISTINCT; a
+ * NULL element kept once and last (ORDER BY's NULLS LAST); '{}' for no
+ * elements.
+ */
+static Datum
+SortedSet(Datum array, bool isnull)
+{
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n = 0,
+				k = 0,
+				m = 0,
+				i;
+	bool		has_null = false;
+	int			dims[1];
+	int			lbs[1] = {1};
+
+	if (!isnull)
+		deconstruct_array(DatumGetArrayTypeP(array), TEXTOID, -1, false, TYPALIGN_INT,
+						  &elems, &nulls, &n);
+	if (n == 0)
+		return PointerGetDatum(construct_empty_array(TEXTOID));
+	for (i = 0; i < n; i++)
+	{
+		if (nulls[i])
+			has_null = true;
+		else
+			elems[k++] = elems[i];
+	}
+	qsort_arg(elems, k, sizeof(Datum), CompareText, NULL);
+	for (i = 0; i < k; i++)
+		if (m == 0 || CompareText(&elems[m - 1], &elems[i], NULL) != 0)
+			elems[m++] = elems[i];
+	for (i = 0; i < m; i++)
+		nulls[i] = false;
+	if (has_null)
+	{
+		elems[m] = (Datum) 0;
+		nulls[m++] = true;
+	}
+	dims[0] = m;
+	return PointerGetDatum(construct_md_array(elems, nulls, 1, dims, lbs,
+											  TEXTOID, -1, false, TYPALIGN_INT));
+}
+
 /*
  * Is register group g of EXCLUDED newer than the existing row's?  The SQL
  *	  EXCLUDED.at IS NOT NULL AND (t.at IS NULL OR
@@ -346,11 +420,19 @@ MergeExisting(EtProjWriter *w)
 				}
 				break;
 			case ET_MERGE_UNION:
-				elog(ERROR, "set-union columns are written by the SQL upsert");
+				/* the sorted set of array_cat(t.c, EXCLUDED.c) */
+				if (tnull || xnull)
+					m->tts_values[a] = SortedSet(tnull ? xv : tv, tnull && xnull);
+				else
+					m->tts_values[a] = SortedSet(DirectFunctionCall2(array_cat, tv, xv), false);
+				m->tts_isnull[a] = false;
 				break;
 		}
 	}
 	ExecStoreVirtualTuple(m);
+	/* ExecUpdate(): the generated columns of the new version */
+	if (w->generated)
+		ExecComputeStoredGenerated(w->rri, w->estate, m, CMD_INSERT);
 }
 
 /*
@@ -443,7 +525,12 @@ EtProjWriterPut(EtProjWriter *w, const EtProjRow *row)
 		const EtProjColumn *col = &proj->columns[c];
 		int			a = w->attnum[c] - 1;
 
-		if (row->nulls[c] != 'n')
+		if (col->merge == ET_MERGE_UNION)
+		{
+			slot->tts_values[a] = SortedSet(row->values[c], row->nulls[c] == 'n');
+			slot->tts_isnull[a] = false;
+		}
+		else if (row->nulls[c] != 'n')
 		{
 			slot->tts_values[a] = row->values[c];
 			slot->tts_isnull[a] = false;
@@ -461,6 +548,14 @@ EtProjWriterPut(EtProjWriter *w, const EtProjRow *row)
 	}
 	ExecStoreVirtualTuple(slot);
 	slot->tts_tableOid = RelationGetRelid(w->rel);
+	/*
+	 * ExecInsert(): the generated columns.  CMD_INSERT computes all of them,
+	 * which MergeExisting() relies on too: ExecUpdate() computes those that
+	 * depend on an updated column, and the DO UPDATE SET list updates every
+	 * column but the key.
+	 */
+	if (w->generated)
+		ExecComputeStoredGenerated(w->rri, estate, slot, CMD_INSERT);
 
 	/*
 	 * ExecInsert(): constraints first, then the speculative insertion; the
