@@ -271,17 +271,23 @@ CompareText(const void *a, const void *b, void *arg)
 }
 
 /*
- * The set-union column value the SQL upsert makes of a text[] (NULL: none):
- *	  ARRAY(SELECT DISTINCT e FROM unnest(a) AS e(e) ORDER BY e)
+ * The set-union column value the SQL upsert makes of text[]s a and b (each
+ * NULL when anull / bnull): for a new row, of the pending set alone,
+ *	  ARRAY(SELECT DISTINCT e FROM unnest(COALESCE(a, '{}')) AS e(e) ORDER BY e)
+ * and for a merge, of the stored and the new set,
+ *	  ARRAY(SELECT DISTINCT e FROM unnest(array_cat(t.c, EXCLUDED.c)) AS e(e) ORDER BY e)
  * The elements sorted in the database's default collation (theirs and the
  * column's); duplicates dropped -- equal in a deterministic collation, and
  * so compared equal by varstr_cmp(), means equal bytes, as for DISTINCT; a
  * NULL element kept once and last (ORDER BY's NULLS LAST); '{}' for no
- * elements.
+ * elements.  Made in the row's per-tuple memory, which EtProjWriterPut()
+ * resets once the row is written: a flush writes up to 10,000 rows.
  */
 static Datum
-SortedSet(Datum array, bool isnull)
+SortedUnion(EtProjWriter *w, Datum a, bool anull, Datum b, bool bnull)
 {
+	MemoryContext old = MemoryContextSwitchTo(GetPerTupleMemoryContext(w->estate));
+	Datum		result;
 	Datum	   *elems;
 	bool	   *nulls;
 	int			n = 0,
@@ -292,11 +298,16 @@ SortedSet(Datum array, bool isnull)
 	int			dims[1];
 	int			lbs[1] = {1};
 
-	if (!isnull)
-		deconstruct_array(DatumGetArrayTypeP(array), TEXTOID, -1, false, TYPALIGN_INT,
-						  &elems, &nulls, &n);
+	if (!anull || !bnull)
+		deconstruct_array(DatumGetArrayTypeP(anull ? b : bnull ? a :
+											 DirectFunctionCall2(array_cat, a, b)),
+						  TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
 	if (n == 0)
-		return PointerGetDatum(construct_empty_array(TEXTOID));
+	{
+		result = PointerGetDatum(construct_empty_array(TEXTOID));
+		MemoryContextSwitchTo(old);
+		return result;
+	}
 	for (i = 0; i < n; i++)
 	{
 		if (nulls[i])
@@ -316,8 +327,10 @@ SortedSet(Datum array, bool isnull)
 		nulls[m++] = true;
 	}
 	dims[0] = m;
-	return PointerGetDatum(construct_md_array(elems, nulls, 1, dims, lbs,
-											  TEXTOID, -1, false, TYPALIGN_INT));
+	result = PointerGetDatum(construct_md_array(elems, nulls, 1, dims, lbs,
+												TEXTOID, -1, false, TYPALIGN_INT));
+	MemoryContextSwitchTo(old);
+	return result;
 }
 
 /*
@@ -420,11 +433,7 @@ MergeExisting(EtProjWriter *w)
 				}
 				break;
 			case ET_MERGE_UNION:
-				/* the sorted set of array_cat(t.c, EXCLUDED.c) */
-				if (tnull || xnull)
-					m->tts_values[a] = SortedSet(tnull ? xv : tv, tnull && xnull);
-				else
-					m->tts_values[a] = SortedSet(DirectFunctionCall2(array_cat, tv, xv), false);
+				m->tts_values[a] = SortedUnion(w, tv, tnull, xv, xnull);
 				m->tts_isnull[a] = false;
 				break;
 		}
@@ -527,7 +536,7 @@ EtProjWriterPut(EtProjWriter *w, const EtProjRow *row)
 
 		if (col->merge == ET_MERGE_UNION)
 		{
-			slot->tts_values[a] = SortedSet(row->values[c], row->nulls[c] == 'n');
+			slot->tts_values[a] = SortedUnion(w, row->values[c], row->nulls[c] == 'n', (Datum) 0, true);
 			slot->tts_isnull[a] = false;
 		}
 		else if (row->nulls[c] != 'n')
