@@ -3,7 +3,8 @@
 # build of event_types, on a private server tree and a throwaway cluster.
 #
 #   scripts/sanitize.sh                 ASan/UBSan: pg_regress + isolation,
-#                                       pgTAP, dump/restore, 20k-case fuzz run
+#                                       pgTAP, dump/restore, racing writers,
+#                                       20k-case fuzz run
 #   SANITIZE_FUZZ_CASES=5000 scripts/sanitize.sh
 #   SANITIZE_VALGRIND=1 scripts/sanitize.sh
 #                                       also: valgrind memcheck on an ordinary
@@ -146,12 +147,14 @@ info_suite() {
 	fi
 }
 
-# suites SRCDIR CASES: pg_regress + isolation, pgTAP, dump/restore, fuzz
+# suites SRCDIR CASES: pg_regress + isolation, pgTAP, dump/restore, racing
+# writers, fuzz
 suites() {
 	local src=$1 cases=$2
 	run_suite "$flavour-regress" "$src" make -s installcheck
 	run_suite "$flavour-prove" "$src" make -s prove
 	run_suite "$flavour-dump-restore" "$src" test/dump_restore.sh
+	run_suite "$flavour-race" "$src" test/race.sh
 	run_suite "$flavour-fuzz" "$src" env FUZZ_EXTERNAL_SERVER=1 FUZZ_SERVER_LOG="$work/server.log" \
 		scripts/fuzz.sh --seed "$fuzz_seed" --cases "$cases"
 }

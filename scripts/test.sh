@@ -4,7 +4,8 @@
 #   - pg_regress suite (sql/ + expected/) and isolation specs (specs/),
 #   - pgTAP suite (test/*.sql, incl. JSON-Schema-Test-Suite conformance),
 #   - pg_dump / pg_restore round trip (test/dump_restore.sh),
-#   - upgrade path from every older version (test/upgrade.sh).
+#   - upgrade path from every older version (test/upgrade.sh),
+#   - eight writers racing on the same events and customers (test/race.sh).
 # Installs missing packages first (scripts/setup.sh). Exits non-zero on any
 # failure; the last line is "tests: N passed, N failed".
 set -euo pipefail
@@ -39,6 +40,10 @@ pg_virtualenv -t -v 15 bash -c '
     test/upgrade.sh > "$out/upgrade.out" 2>&1 || rc=1
     cat "$out/upgrade.out"
   fi
+  if [ -x test/race.sh ]; then
+    test/race.sh > "$out/race.out" 2>&1 || rc=1
+    cat "$out/race.out"
+  fi
   exit $rc
 ' "$out"
 rc=$?
@@ -54,9 +59,12 @@ d_pass=$(sed -n 's/^dump_restore: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$
 d_fail=$(sed -n 's/^dump_restore: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$out/dump.out" 2>/dev/null | tail -1)
 u_pass=$(sed -n 's/^upgrade: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$out/upgrade.out" 2>/dev/null | tail -1)
 u_fail=$(sed -n 's/^upgrade: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$out/upgrade.out" 2>/dev/null | tail -1)
+x_pass=$(sed -n 's/^race: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$out/race.out" 2>/dev/null | tail -1)
+x_fail=$(sed -n 's/^race: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$out/race.out" 2>/dev/null | tail -1)
 t_total=${t_total:-0}; d_pass=${d_pass:-0}; d_fail=${d_fail:-0}; u_pass=${u_pass:-0}; u_fail=${u_fail:-0}
-passed=$(( r_pass + t_total - t_fail + d_pass + u_pass ))
-failed=$(( r_fail + t_fail + d_fail + u_fail ))
+x_pass=${x_pass:-0}; x_fail=${x_fail:-0}
+passed=$(( r_pass + t_total - t_fail + d_pass + u_pass + x_pass ))
+failed=$(( r_fail + t_fail + d_fail + u_fail + x_fail ))
 # a runner that died without counting still fails the run
 if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 echo "tests: $passed passed, $failed failed"
