@@ -14,7 +14,7 @@ SET search_path = public, event_types;
 SET timezone = 'UTC';
 \i test/generated/fixtures.sql
 
-SELECT plan(242);
+SELECT plan(243);
 
 -- ---------------------------------------------------------------------------
 -- Tables, columns, indexes, triggers
@@ -715,6 +715,22 @@ SELECT is(ARRAY[pg_temp.idle_state('', true), pg_temp.idle_state('', false),
 									  FOR EACH ROW EXECUTE FUNCTION pg_temp.note_write(); ', false)],
 		  array_fill('{10,52,9} {9} 2 idle'::text, ARRAY[3]),
 		  'idle periods: a sorted set, the re-sent creation once, in memory, in the stored row and through SQL');
+
+-- A flush writes its rows sorted by key, in the primary key's column order
+-- and bytewise (every session locks rows in one order; rows go into the
+-- index in its order): a new table's rows, one statement, lie in that
+-- order whatever order the messages came in.
+CREATE TEMP TABLE flush_order AS
+SELECT pg_temp.probe_rolled_back(
+	$q$TRUNCATE event_types.customers;
+	   INSERT INTO event_types.inbox (source, payload, tenant)
+	   SELECT 'gym', jsonb_build_object('entityId', e, 'uuid', format('ab000000-0000-4000-8000-%s', lpad(e::text, 12, '0')),
+			'payload', jsonb_build_array(jsonb_build_object('timestamp', 1717405200000, 'type', 'CUSTOMER_CHECKIN'))),
+			'flush_order'
+	   FROM unnest(ARRAY[99, 9, 100, 10, 1000, 19]) AS e $q$,
+	$q$SELECT string_agg(customer_id, ',' ORDER BY ctid) FROM event_types.customers$q$) AS ids;
+SELECT is((SELECT ids FROM flush_order), '10,100,1000,19,9,99',
+		  'one flush writes its rows in key order, bytewise (table order of a fresh projection)');
 
 -- Look the key up first, or insert first?  ON CONFLICT's executor always
 -- looks first; the direct writers do so only while keys were often taken

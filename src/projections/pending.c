@@ -399,39 +399,74 @@ EtProjUpsert(EtProjRow *row)
 		EtProjFlush();
 }
 
+#define FLUSH_MAX_KEYS 4
+
 typedef struct FlushItem
 {
 	PendingRow *p;
-	int			proj;			/* index into the flush's projection list */
-	char	   *key;			/* key columns joined, for a stable order */
+	int			proj;			/* its projection's plan_slot */
 } FlushItem;
 
-/* By projection, then by key: one lock order for every session */
+/* Per projection (by plan_slot): its key columns, the most selective first */
+typedef struct FlushKeys
+{
+	int			nkeys[ET_PROJ_SLOTS];
+	int			col[ET_PROJ_SLOTS][FLUSH_MAX_KEYS];
+} FlushKeys;
+
+/*
+ * The key columns of a projection in its primary key's order: the
+ * descriptors list them source, tenant, id; the keys are (id, tenant,
+ * source) -- the id first, where rows differ.
+ */
+static void
+SetFlushKeys(FlushKeys *keys, int i, const EtProjection *proj)
+{
+	int			c;
+
+	keys->nkeys[i] = 0;
+	for (c = proj->ncolumns - 1; c >= 0; c--)
+		if (proj->columns[c].merge == ET_MERGE_KEY)
+		{
+			if (keys->nkeys[i] == FLUSH_MAX_KEYS)
+				elog(ERROR, "event_types: projection %s has more than %d key columns",
+					 proj->table, FLUSH_MAX_KEYS);
+			keys->col[i][keys->nkeys[i]++] = c;
+		}
+}
+
+/*
+ * By projection, then by key in the primary key's column order, bytewise
+ * (shorter first on a common prefix): one lock order for every session,
+ * and rows written in index order.  The key datums (text, never NULL, made
+ * by CopyDatum: never compressed or external) are compared in place;
+ * joining them into a string per row cost ~1.5% of the pipeline.
+ */
 static int
-CompareFlushItems(const void *a, const void *b)
+CompareFlushItems(const void *a, const void *b, void *arg)
 {
 	const FlushItem *x = (const FlushItem *) a;
 	const FlushItem *y = (const FlushItem *) b;
+	const FlushKeys *keys = (const FlushKeys *) arg;
+	int			i;
 
 	if (x->proj != y->proj)
 		return x->proj < y->proj ? -1 : 1;
-	return strcmp(x->key, y->key);
-}
+	for (i = 0; i < keys->nkeys[x->proj]; i++)
+	{
+		int			col = keys->col[x->proj][i];
+		const struct varlena *tx = (const struct varlena *) DatumGetPointer(x->p->row.values[col]);
+		const struct varlena *ty = (const struct varlena *) DatumGetPointer(y->p->row.values[col]);
+		int			lx = VARSIZE_ANY_EXHDR(tx);
+		int			ly = VARSIZE_ANY_EXHDR(ty);
+		int			c = memcmp(VARDATA_ANY(tx), VARDATA_ANY(ty), Min(lx, ly));
 
-static char *
-KeyText(const EtProjRow *row)
-{
-	StringInfoData s;
-	int			i;
-
-	initStringInfo(&s);
-	for (i = 0; i < row->proj->ncolumns; i++)
-		if (row->proj->columns[i].merge == ET_MERGE_KEY)
-		{
-			appendStringInfoString(&s, TextDatumGetCString(row->values[i]));
-			appendStringInfoChar(&s, '\x1f');
-		}
-	return s.data;
+		if (c != 0)
+			return c;
+		if (lx != ly)
+			return lx < ly ? -1 : 1;
+	}
+	return 0;
 }
 
 /*
@@ -500,16 +535,18 @@ FlushProjection(const EtProjection *proj, FlushItem *items, int n)
  *
  * The pending list is walked once: with thousands of rows whose nodes the
  * index work in between has pushed out of the CPU caches, a walk per
- * projection showed up in profiles.  The rows are sorted by projection and
- * key, so every session locks projection rows in the same order (fewer
- * deadlocks between concurrent flushes).
+ * projection showed up in profiles.  The rows are sorted by projection (in
+ * plan_slot order, the same in every session; it was the order in which
+ * each session's pending rows first named them) and by key, so every
+ * session locks projection rows in the same order (fewer deadlocks between
+ * concurrent flushes).
  */
 void
 EtProjFlush(void)
 {
 	int			level = GetCurrentTransactionNestLevel();
-	const EtProjection *projs[8];
-	int			nprojs = 0;
+	const EtProjection *projs[ET_PROJ_SLOTS] = {NULL};
+	FlushKeys	keys;
 	FlushItem  *items;
 	PendingRow *p;
 	int			n = 0,
@@ -527,22 +564,20 @@ EtProjFlush(void)
 	{
 		if (p->dead || p->level < level)
 			continue;
-		for (i = 0; i < nprojs; i++)
-			if (projs[i] == p->row.proj)
-				break;
-		if (i == nprojs)
+		/* by plan_slot, fixed: every session writes the projections in one order */
+		i = p->row.proj->plan_slot;
+		if (projs[i] == NULL)
 		{
-			if (nprojs == lengthof(projs))
-				elog(ERROR, "event_types: more than %d projections pending", nprojs);
-			projs[nprojs++] = p->row.proj;
+			SetFlushKeys(&keys, i, p->row.proj);
+			projs[i] = p->row.proj;
 		}
+		Assert(p->row.nulls[keys.col[i][0]] != 'n');
 		Assert(n < pending_count);
 		items[n].p = p;
 		items[n].proj = i;
-		items[n].key = KeyText(&p->row);
 		n++;
 	}
-	qsort(items, n, sizeof(FlushItem), CompareFlushItems);
+	qsort_arg(items, n, sizeof(FlushItem), CompareFlushItems, &keys);
 	for (start = 0; start < n; start = end)
 	{
 		for (end = start; end < n && items[end].proj == items[start].proj; end++)
