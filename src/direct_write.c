@@ -11,8 +11,8 @@
  * snapshot a writing statement takes, when a table needs the statement
  * itself, the serialization check on a conflicting row, and the
  * speculative insertion.  Two things differ, in cost only: the key is not
- * always looked up before the insertion (EtPrecheckFirst()), and the key's
- * index entries go in before the others (EtInsertSpeculative()).
+ * always looked up before the insertion (PrecheckFirst()), and the key's
+ * index entries go in before the others (InsertSpeculative()).
  *
  *-------------------------------------------------------------------------
  */
@@ -99,7 +99,7 @@ EtCheckConflictVisible(Relation rel, TupleTableSlot *slot, Snapshot snapshot)
 
 /*
  * Put the arbiter indexes first in rri's index arrays, so that
- * EtInsertSpeculative() can add their entries before the others'.  Only
+ * InsertSpeculative() can add their entries before the others'.  Only
  * the order of insertion changes: ExecCloseIndices() closes them all.
  */
 void
@@ -133,20 +133,20 @@ EtArbitersFirst(ResultRelInfo *rri, List *arbiters)
 /*
  * ExecInsert()'s speculative insertion of the row in 'slot': insert the
  * heap tuple speculatively, add its index entries, and confirm it -- or,
- * when the key is taken (by a row the caller's pre-check did not see, or,
- * with no pre-check, by any row), cancel it and return false: the caller
- * then looks the key up.
+ * when the key is taken (by a row the pre-check did not see, or, with no
+ * pre-check, by any row), cancel it and return false: the caller then
+ * looks the key up.
  *
  * The arbiters' entries go in first (EtArbitersFirst() ordered them), and
  * the other indexes get theirs only when those found no conflict, so a
  * cancelled insertion leaves a dead tuple and dead entries in the arbiters
  * alone -- not in every index, as ExecInsertIndexTuples() over all of them
- * would.  That matters because a caller may skip the pre-check
- * (EtPrecheckFirst()).
+ * would.  That matters because the pre-check may be skipped
+ * (PrecheckFirst()).
  */
-bool
-EtInsertSpeculative(ResultRelInfo *rri, TupleTableSlot *slot, EState *estate,
-					List *arbiters)
+static bool
+InsertSpeculative(ResultRelInfo *rri, TupleTableSlot *slot, EState *estate,
+				  List *arbiters)
 {
 	Relation	rel = rri->ri_RelationDesc;
 	ResultRelInfo part = *rri;	/* the same indexes, a few at a time */
@@ -184,8 +184,8 @@ EtInsertSpeculative(ResultRelInfo *rri, TupleTableSlot *slot, EState *estate,
  * fetch per row for nothing -- about 10,000 instructions per event and per
  * new projection row, 13% of the whole pipeline in the benchmark -- since
  * the insertion descends the same index again and finds any conflict
- * itself (EtInsertSpeculative() then cancels the insertion, and the caller
- * looks the key up and proceeds as after a pre-check).  When keys are
+ * itself (InsertSpeculative() then cancels the insertion, and the key is
+ * looked up as after a pre-check).  When keys are
  * mostly taken -- a receiver replaying a day of webhooks, a projection
  * whose customers already exist -- inserting first costs more: a heap
  * tuple and an index entry made and cancelled per row, and dead until
@@ -204,18 +204,51 @@ EtInsertSpeculative(ResultRelInfo *rri, TupleTableSlot *slot, EState *estate,
 #define FORECAST_PRECHECK	16
 #define FORECAST_MAX		32
 
-bool
-EtPrecheckFirst(const EtConflictForecast *forecast)
+static bool
+PrecheckFirst(const EtConflictForecast *forecast)
 {
 	return forecast->score >= FORECAST_PRECHECK;
 }
 
 /* Record one row's outcome: was its key taken? */
-void
-EtForecastRecord(EtConflictForecast *forecast, bool taken)
+static void
+ForecastRecord(EtConflictForecast *forecast, bool taken)
 {
 	if (taken)
 		forecast->score = Min(forecast->score + FORECAST_CONFLICT, FORECAST_MAX);
 	else if (forecast->score > 0)
 		forecast->score--;
+}
+
+/*
+ * ExecInsert()'s ON CONFLICT protocol up to the conflict action: insert the
+ * row in 'slot' unless a row holds its key on 'arbiters'.  True if it was
+ * inserted; false, with *conflict_tid set to that row, if the key is taken
+ * -- the caller then does nothing (DO NOTHING) or merges into it (DO
+ * UPDATE), after EtCheckConflictVisible().  The key is looked up first
+ * while 'forecast' (the table's, kept by the caller) says keys were often
+ * taken lately; else the insertion goes first (see above).
+ */
+bool
+EtInsertUnlessTaken(ResultRelInfo *rri, TupleTableSlot *slot, EState *estate,
+					List *arbiters, EtConflictForecast *forecast, ItemPointer conflict_tid)
+{
+	bool		precheck = PrecheckFirst(forecast);
+
+	for (;;)
+	{
+		if (precheck &&
+			!ExecCheckIndexConstraints(rri, slot, estate, conflict_tid, arbiters))
+		{
+			ForecastRecord(forecast, true);
+			return false;
+		}
+		if (InsertSpeculative(rri, slot, estate, arbiters))
+		{
+			ForecastRecord(forecast, false);
+			return true;
+		}
+		/* the key is taken, or another transaction took it meanwhile: look */
+		precheck = true;
+	}
 }

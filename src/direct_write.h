@@ -13,7 +13,7 @@
 #include "executor/executor.h"
 #include "utils/rel.h"
 
-/* recent outcomes of one table's insertions: see EtPrecheckFirst() */
+/* recent outcomes of one table's insertions: see direct_write.c */
 typedef struct EtConflictForecast
 {
 	int			score;
@@ -23,9 +23,8 @@ extern void EtPushStatementSnapshot(void);
 extern bool EtDirectWriteApplies(Relation rel, AclMode privileges);
 extern void EtCheckConflictVisible(Relation rel, TupleTableSlot *slot, Snapshot snapshot);
 extern void EtArbitersFirst(ResultRelInfo *rri, List *arbiters);
-extern bool EtInsertSpeculative(ResultRelInfo *rri, TupleTableSlot *slot, EState *estate,
-								List *arbiters);
-extern bool EtPrecheckFirst(const EtConflictForecast *forecast);
-extern void EtForecastRecord(EtConflictForecast *forecast, bool taken);
+extern bool EtInsertUnlessTaken(ResultRelInfo *rri, TupleTableSlot *slot, EState *estate,
+								List *arbiters, EtConflictForecast *forecast,
+								ItemPointer conflict_tid);
 
 #endif							/* ET_DIRECT_WRITE_H */

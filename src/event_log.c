@@ -116,7 +116,7 @@ typedef struct LogTarget
 
 static LogTarget target;
 
-/* how often keys were taken lately, across statements (EtPrecheckFirst()) */
+/* how often keys were taken lately, across statements (direct_write.c) */
 static EtConflictForecast forecast;
 static bool callbacks_registered = false;
 
@@ -244,7 +244,7 @@ EtLogInsertDirect(Oid relid, Oid arbiter_index, int ncolumns,
 	EState	   *estate;
 	TupleTableSlot *slot;
 	EtLogInsertResult result;
-	bool		precheck;
+	ItemPointerData conflict_tid;
 
 	if (target.open &&
 		(target.stale || target.relid != relid || target.indexid != arbiter_index ||
@@ -267,32 +267,15 @@ EtLogInsertDirect(Oid relid, Oid arbiter_index, int ncolumns,
 	if (RelationGetDescr(target.rel)->constr)
 		ExecConstraints(target.rri, slot, estate);
 
-	/*
-	 * The speculative insertion of ExecInsert(), ON CONFLICT DO NOTHING; the
-	 * key looked up first only while recent keys were often taken
-	 */
-	precheck = EtPrecheckFirst(&forecast);
-	for (;;)
+	/* ExecInsert() for ON CONFLICT DO NOTHING */
+	if (EtInsertUnlessTaken(target.rri, slot, estate, target.arbiters, &forecast,
+							&conflict_tid))
+		result = LOG_INSERT_DONE;
+	else
 	{
-		ItemPointerData conflict_tid;
-
-		if (precheck &&
-			!ExecCheckIndexConstraints(target.rri, slot, estate, &conflict_tid,
-									   target.arbiters))
-		{
-			CheckConflictVisible(target.rel, &conflict_tid, estate->es_snapshot);
-			result = LOG_INSERT_CONFLICT;
-			break;
-		}
-		if (EtInsertSpeculative(target.rri, slot, estate, target.arbiters))
-		{
-			result = LOG_INSERT_DONE;
-			break;
-		}
-		/* the key is taken, or another transaction took it meanwhile: look */
-		precheck = true;
+		CheckConflictVisible(target.rel, &conflict_tid, estate->es_snapshot);
+		result = LOG_INSERT_CONFLICT;
 	}
-	EtForecastRecord(&forecast, result == LOG_INSERT_CONFLICT);
 	ExecClearTuple(slot);
 	ResetPerTupleExprContext(estate);
 	estate->es_snapshot = InvalidSnapshot;	/* popped by the caller */

@@ -734,7 +734,7 @@ SELECT is((SELECT ids FROM flush_order), '10,100,1000,19,9,99',
 
 -- Look the key up first, or insert first?  ON CONFLICT's executor always
 -- looks first; the direct writers do so only while keys were often taken
--- lately (src/direct_write.c, EtPrecheckFirst()), and otherwise let the
+-- lately (src/direct_write.c, EtInsertUnlessTaken()), and otherwise let the
 -- insertion find a taken key and cancel itself.  What each did shows in the
 -- transaction's statistics: a look-up is a scan of the primary key, a
 -- cancelled insertion counts as a deleted row.  The outcomes are the same

@@ -11,7 +11,7 @@
 #     writers' forecasts turn to looking each key up first;
 #   - a large pool (60,000 messages of 3,000 customers): mostly new keys at
 #     first, so the writers insert first and cancel the insertion when a
-#     racing session took the key (src/direct_write.c, EtPrecheckFirst()).
+#     racing session took the key (src/direct_write.c, EtInsertUnlessTaken()).
 # Then checks: no failed transaction; each distinct message accepted once
 # and every other copy a duplicate; one event-log row per event id; the
 # customers projection equal to rebuild_projections(); every B-tree index of

@@ -74,7 +74,7 @@ struct EtProjWriter
 	Datum		insert_default[ET_PROJ_MAX_COLUMNS];
 };
 
-/* how often keys were taken lately, per projection (EtPrecheckFirst()) */
+/* how often keys were taken lately, per projection (direct_write.c) */
 static EtConflictForecast forecasts[ET_PROJ_SLOTS];
 
 /*
@@ -522,8 +522,6 @@ EtProjWriterPut(EtProjWriter *w, const EtProjRow *row)
 	const EtProjection *proj = w->proj;
 	EState	   *estate = w->estate;
 	TupleTableSlot *slot = w->excluded;
-	bool		precheck;
-	bool		taken = false;
 	int			c;
 
 	/* EXCLUDED: the SELECT list of the SQL upsert */
@@ -566,31 +564,19 @@ EtProjWriterPut(EtProjWriter *w, const EtProjRow *row)
 	if (w->generated)
 		ExecComputeStoredGenerated(w->rri, estate, slot, CMD_INSERT);
 
-	/*
-	 * ExecInsert(): constraints first, then the speculative insertion; the
-	 * key looked up first only while recent keys were often taken
-	 */
+	/* ExecInsert(): constraints first, then ON CONFLICT DO UPDATE */
 	if (RelationGetDescr(w->rel)->constr)
 		ExecConstraints(w->rri, slot, estate);
-	precheck = EtPrecheckFirst(w->forecast);
 	for (;;)
 	{
 		ItemPointerData conflict_tid;
 
-		if (precheck &&
-			!ExecCheckIndexConstraints(w->rri, slot, estate, &conflict_tid, w->arbiters))
-		{
-			taken = true;
-			if (UpdateExisting(w, &conflict_tid))
-				break;
-			continue;			/* changed meanwhile: look again */
-		}
-		if (EtInsertSpeculative(w->rri, slot, estate, w->arbiters))
+		if (EtInsertUnlessTaken(w->rri, slot, estate, w->arbiters, w->forecast, &conflict_tid))
 			break;
-		/* the key is taken, or another transaction took it meanwhile: look */
-		precheck = true;
+		if (UpdateExisting(w, &conflict_tid))
+			break;
+		/* changed meanwhile: look again */
 	}
-	EtForecastRecord(w->forecast, taken);
 	ExecClearTuple(slot);
 	ResetPerTupleExprContext(estate);
 }
