@@ -179,18 +179,10 @@ CompareIds(const void *a, const void *b)
 {
 	text	   *x = *(text *const *) a;
 	text	   *y = *(text *const *) b;
-	int			lx,
-				ly,
-				cmp;
 
 	if (x == NULL || y == NULL)
 		return (x != NULL) - (y != NULL);
-	lx = VARSIZE_ANY_EXHDR(x);
-	ly = VARSIZE_ANY_EXHDR(y);
-	cmp = memcmp(VARDATA_ANY(x), VARDATA_ANY(y), Min(lx, ly));
-	if (cmp != 0)
-		return cmp;
-	return (lx > ly) - (lx < ly);
+	return EtProjTextCmp(x, y);
 }
 
 /* The array's elements as sorted text pointers (NULL for a NULL element) */

@@ -29,10 +29,8 @@
 
 #include "access/xact.h"
 #include "commands/trigger.h"
-#include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
-#include "common/int.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
@@ -205,8 +203,7 @@ SameKey(const EtProjRow *a, const EtProjRow *b)
 		return false;
 	for (i = 0; i < a->proj->ncolumns; i++)
 		if (a->proj->columns[i].merge == ET_MERGE_KEY &&
-			!DatumGetBool(DirectFunctionCall2Coll(texteq, C_COLLATION_OID,
-												  a->values[i], b->values[i])))
+			EtProjTextCmp(DatumGetTextPP(a->values[i]), DatumGetTextPP(b->values[i])) != 0)
 			return false;
 	return true;
 }
@@ -230,7 +227,6 @@ GroupNewer(const EtProjRow *a, const EtProjRow *b, int g)
 	const EtProjGroup *grp = &a->proj->groups[g];
 	TimestampTz at_a,
 				at_b;
-	int			cmp;
 
 	if (a->nulls[grp->at_col] == 'n')
 		return false;
@@ -240,10 +236,9 @@ GroupNewer(const EtProjRow *a, const EtProjRow *b, int g)
 	at_b = DatumGetTimestampTz(b->values[grp->at_col]);
 	if (at_a != at_b)
 		return at_a > at_b;
-	/* event ids compare bytewise, as the flush's COLLATE "C" does */
-	cmp = strcmp(TextDatumGetCString(a->values[grp->id_col]),
-				 TextDatumGetCString(b->values[grp->id_col]));
-	return cmp > 0;
+	/* event ids compare bytewise, as the SQL upsert's COLLATE "C" does */
+	return EtProjTextCmp(DatumGetTextPP(a->values[grp->id_col]),
+						 DatumGetTextPP(b->values[grp->id_col])) > 0;
 }
 
 static Datum
@@ -302,14 +297,8 @@ MergeInto(EtProjRow *into, const EtProjRow *from)
 			case ET_MERGE_SUM:
 				if (!fnull)
 				{
-					int32		sum;
-
-					if (pg_add_s32_overflow(inull ? 0 : DatumGetInt32(into->values[i]),
-											DatumGetInt32(from->values[i]), &sum))
-						ereport(ERROR,
-								(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-								 errmsg("integer out of range")));
-					into->values[i] = Int32GetDatum(sum);
+					into->values[i] = Int32GetDatum(EtProjAddInt4(inull ? 0 : DatumGetInt32(into->values[i]),
+																  DatumGetInt32(from->values[i])));
 					into->nulls[i] = ' ';
 				}
 				break;
@@ -455,16 +444,11 @@ CompareFlushItems(const void *a, const void *b, void *arg)
 	for (i = 0; i < keys->nkeys[x->proj]; i++)
 	{
 		int			col = keys->col[x->proj][i];
-		const struct varlena *tx = (const struct varlena *) DatumGetPointer(x->p->row.values[col]);
-		const struct varlena *ty = (const struct varlena *) DatumGetPointer(y->p->row.values[col]);
-		int			lx = VARSIZE_ANY_EXHDR(tx);
-		int			ly = VARSIZE_ANY_EXHDR(ty);
-		int			c = memcmp(VARDATA_ANY(tx), VARDATA_ANY(ty), Min(lx, ly));
+		int			c = EtProjTextCmp((const text *) DatumGetPointer(x->p->row.values[col]),
+									  (const text *) DatumGetPointer(y->p->row.values[col]));
 
 		if (c != 0)
 			return c;
-		if (lx != ly)
-			return lx < ly ? -1 : 1;
 	}
 	return 0;
 }

@@ -15,6 +15,7 @@
 
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
+#include "common/int.h"
 #include "lib/stringinfo.h"
 #include "nodes/makefuncs.h"
 #include "parser/parse_type.h"
@@ -81,6 +82,19 @@ EtColumnTypeOid(EtColType t)
 			return TEXTARRAYOID;
 	}
 	return InvalidOid;
+}
+
+/* A counter merge (ET_MERGE_SUM): int4 +, with SQL's overflow error */
+int32
+EtProjAddInt4(int32 a, int32 b)
+{
+	int32		sum;
+
+	if (pg_add_s32_overflow(a, b, &sum))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("integer out of range")));
+	return sum;
 }
 
 /*

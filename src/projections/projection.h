@@ -100,6 +100,25 @@ typedef struct EtProjRow
 	char		nulls[ET_PROJ_MAX_COLUMNS]; /* SPI style: 'n' or ' ' */
 } EtProjRow;
 
+/*
+ * Two texts in the order of COLLATE "C" (bytewise, the shorter first on a
+ * common prefix): how event ids order register writes, how pending rows
+ * match and a flush orders its keys, how open_idle_periods() groups ids.
+ * Both detoasted (short headers are fine).  Inline: flush sorts and
+ * pending look-ups call it hundreds of thousands of times a statement.
+ */
+static inline int
+EtProjTextCmp(const text *a, const text *b)
+{
+	int			la = VARSIZE_ANY_EXHDR(a);
+	int			lb = VARSIZE_ANY_EXHDR(b);
+	int			cmp = memcmp(VARDATA_ANY(a), VARDATA_ANY(b), Min(la, lb));
+
+	if (cmp != 0)
+		return cmp;
+	return (la > lb) - (la < lb);
+}
+
 extern Oid	EtEventTypeOid(void);
 extern void EtProjRowInit(EtProjRow *row, const EtProjection *proj,
 						  const EtEventRecord *ev);
@@ -108,6 +127,7 @@ extern void EtProjSetText(EtProjRow *row, int col, const char *value);
 extern void EtProjSetGroup(EtProjRow *row, int group, const EtEventRecord *ev);
 extern Oid	EtColumnTypeOid(EtColType t);
 extern SPIPlanPtr EtProjPlan(const EtProjection *p);
+extern int32 EtProjAddInt4(int32 a, int32 b);
 
 /* write.c: the upsert without SQL, row by row; NULL: use the SQL upsert */
 typedef struct EtProjWriter EtProjWriter;

@@ -42,7 +42,6 @@
 #include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_collation.h"
-#include "common/int.h"
 #include "executor/executor.h"
 #include "executor/nodeModifyTable.h"
 #include "parser/parse_relation.h"
@@ -360,8 +359,8 @@ ExcludedNewer(EtProjWriter *w, int g)
 		return xat > tat;
 	if (x->tts_isnull[id] || t->tts_isnull[id])
 		return false;
-	return DatumGetInt32(DirectFunctionCall2Coll(bttextcmp, C_COLLATION_OID,
-												 x->tts_values[id], t->tts_values[id])) > 0;
+	return EtProjTextCmp(DatumGetTextPP(x->tts_values[id]),
+						 DatumGetTextPP(t->tts_values[id])) > 0;
 }
 
 /* The DO UPDATE SET list: the locked existing row merged with EXCLUDED */
@@ -422,15 +421,8 @@ MergeExisting(EtProjWriter *w)
 				if (tnull || xnull)
 					m->tts_isnull[a] = true;
 				else
-				{
-					int32		sum;
-
-					if (pg_add_s32_overflow(DatumGetInt32(tv), DatumGetInt32(xv), &sum))
-						ereport(ERROR,
-								(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-								 errmsg("integer out of range")));
-					m->tts_values[a] = Int32GetDatum(sum);
-				}
+					m->tts_values[a] = Int32GetDatum(EtProjAddInt4(DatumGetInt32(tv),
+																   DatumGetInt32(xv)));
 				break;
 			case ET_MERGE_UNION:
 				m->tts_values[a] = SortedUnion(w, tv, tnull, xv, xnull);
