@@ -614,9 +614,16 @@ SELECT is_empty(
 -- keeps what the statement would do: CHECK constraints added to the log
 -- hold, and a row trigger or an added column sends the insert back to SQL,
 -- where the trigger fires once per logged event and the default applies.
+-- A gym delivery of one item (the tests below vary these parts only)
+CREATE FUNCTION pg_temp.gym_delivery(entity bigint, uuid text, type text,
+									 at_ms bigint DEFAULT 1717405200000, content jsonb DEFAULT NULL)
+RETURNS jsonb LANGUAGE sql AS $$
+	SELECT jsonb_build_object('entityId', entity, 'uuid', uuid, 'payload', jsonb_build_array(
+		jsonb_build_object('timestamp', at_ms, 'type', type)
+		|| CASE WHEN content IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('content', content) END))
+$$;
 CREATE FUNCTION pg_temp.gym_checkin(uuid text) RETURNS jsonb LANGUAGE sql AS $$
-	SELECT jsonb_build_object('entityId', 77, 'uuid', uuid, 'payload',
-		jsonb_build_array(jsonb_build_object('timestamp', 1717405200000, 'type', 'CUSTOMER_CHECKIN')))
+	SELECT pg_temp.gym_delivery(77, uuid, 'CUSTOMER_CHECKIN')
 $$;
 SELECT throws_ok(
 	$$ ALTER TABLE event_types.events ADD CONSTRAINT no_blocked CHECK (tenant <> 'blocked');
@@ -690,9 +697,8 @@ SELECT is(pg_temp.probe_rolled_back(
 -- per statement (merged into the stored row), or through the SQL upsert
 -- (a trigger on the table) -- and idle_periods and status follow.
 CREATE FUNCTION pg_temp.idle_msg(uuid text, type text, period int) RETURNS jsonb LANGUAGE sql AS $$
-	SELECT jsonb_build_object('entityId', 3901, 'uuid', uuid, 'payload', jsonb_build_array(
-		jsonb_build_object('timestamp', 1717405200000 + period, 'type', type,
-						   'content', jsonb_build_object('contractId', 7901, 'idlePeriodId', period))))
+	SELECT pg_temp.gym_delivery(3901, uuid, type, 1717405200000 + period,
+								jsonb_build_object('contractId', 7901, 'idlePeriodId', period))
 $$;
 CREATE TEMP TABLE idle_load (k int, payload jsonb);
 INSERT INTO idle_load VALUES
@@ -724,8 +730,8 @@ CREATE TEMP TABLE flush_order AS
 SELECT pg_temp.probe_rolled_back(
 	$q$TRUNCATE event_types.customers;
 	   INSERT INTO event_types.inbox (source, payload, tenant)
-	   SELECT 'gym', jsonb_build_object('entityId', e, 'uuid', format('ab000000-0000-4000-8000-%s', lpad(e::text, 12, '0')),
-			'payload', jsonb_build_array(jsonb_build_object('timestamp', 1717405200000, 'type', 'CUSTOMER_CHECKIN'))),
+	   SELECT 'gym', pg_temp.gym_delivery(e, format('ab000000-0000-4000-8000-%s', lpad(e::text, 12, '0')),
+										  'CUSTOMER_CHECKIN'),
 			'flush_order'
 	   FROM unnest(ARRAY[99, 9, 100, 10, 1000, 19]) AS e $q$,
 	$q$SELECT string_agg(customer_id, ',' ORDER BY ctid) FROM event_types.customers$q$) AS ids;
@@ -742,11 +748,10 @@ SELECT is((SELECT ids FROM flush_order), '10,100,1000,19,9,99',
 CREATE FUNCTION pg_temp.fc_load(batch int, first int, n int, type text) RETURNS void
 LANGUAGE sql AS $$
 	INSERT INTO event_types.inbox (source, payload, tenant)
-	SELECT 'gym', jsonb_build_object('entityId', 880000 + g,
-		'uuid', format('a8%s-0000-4000-8000-%s', lpad(batch::text, 6, '0'), lpad(g::text, 12, '0')),
-		'payload', jsonb_build_array(jsonb_build_object('timestamp', 1717405200000 + g, 'type', type)
-			|| CASE WHEN type LIKE 'CONTRACT%' THEN jsonb_build_object('content',
-					jsonb_build_object('contractId', 990000 + g)) ELSE '{}' END)),
+	SELECT 'gym', pg_temp.gym_delivery(880000 + g,
+		format('a8%s-0000-4000-8000-%s', lpad(batch::text, 6, '0'), lpad(g::text, 12, '0')),
+		type, 1717405200000 + g,
+		CASE WHEN type LIKE 'CONTRACT%' THEN jsonb_build_object('contractId', 990000 + g) END),
 		'forecast'
 	FROM generate_series(first, first + n - 1) g
 $$;
@@ -853,9 +858,9 @@ CREATE FUNCTION pg_temp.limits_outcome(p jsonb) RETURNS text LANGUAGE sql AS $$
 	FROM i
 $$;
 CREATE FUNCTION pg_temp.nested_delivery(n int, levels int) RETURNS jsonb LANGUAGE sql AS $$
-	SELECT jsonb_build_object('entityId', 1290000001, 'uuid', format('a9000000-0000-4000-8000-%s', lpad(n::text, 12, '0')),
-		'payload', jsonb_build_array(jsonb_build_object('timestamp', 1717405200000, 'type', 'CUSTOMER_UPDATED',
-			'content', (repeat('{"a": ', levels) || '1' || repeat('}', levels))::jsonb)))
+	SELECT pg_temp.gym_delivery(1290000001, format('a9000000-0000-4000-8000-%s', lpad(n::text, 12, '0')),
+								'CUSTOMER_UPDATED', 1717405200000,
+								(repeat('{"a": ', levels) || '1' || repeat('}', levels))::jsonb)
 $$;
 SELECT is(pg_temp.limits_outcome((repeat('[', 512) || repeat(']', 512))::jsonb), 'rejected type',
 		  '512 nested empty arrays: within the depth limit (the schema rejects them)');
