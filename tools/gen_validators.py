@@ -619,7 +619,7 @@ def main(root):
     w(" */\n")
     w('#include "postgres.h"\n\n#include "miscadmin.h"\n#include "utils/memutils.h"\n\n'
       '#include "format.h"\n#include "generated.h"\n#include "jsonb_access.h"\n'
-      '#include "regex.h"\n#include "value_check.h"\n\n')
+      '#include "ecma_regex.h"\n#include "value_check.h"\n\n')
     w("/*\n * gcc 12 reads a walk of an object or array whose count a bound limits as\n"
       " * an access past JsonbContainer's flexible children[] array.\n */\n"
       "#if defined(__GNUC__) && !defined(__clang__)\n"

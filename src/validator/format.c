@@ -5,7 +5,7 @@
  *	  dispatcher, and the formats that are not network syntax: date-time,
  *	  date, time, duration (RFC 3339 and its Appendix A), uuid (RFC 4122),
  *	  json-pointer (RFC 6901), relative-json-pointer and regex (ECMA-262,
- *	  through regex.c).  Email, hostnames, IP addresses, URIs and URI
+ *	  through ecma_regex.c).  Email, hostnames, IP addresses, URIs and URI
  *	  templates live in format_net.c.
  *
  *	  Every check is a hand-written scanner over the bytes: formats are
@@ -21,7 +21,7 @@
 #include "utils/timestamp.h"
 
 #include "format.h"
-#include "regex.h"
+#include "ecma_regex.h"
 
 typedef struct FormatName
 {

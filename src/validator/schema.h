@@ -25,7 +25,7 @@
 #include "utils/numeric.h"
 
 #include "format.h"
-#include "regex.h"
+#include "ecma_regex.h"
 
 /* JSON types as bits, for the "type" keyword */
 #define ET_T_NULL		0x01

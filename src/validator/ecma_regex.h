@@ -1,18 +1,17 @@
 /*-------------------------------------------------------------------------
  *
- * regex.h
+ * ecma_regex.h
  *	  ECMA-262 regular expressions ("pattern", "patternProperties", format
- *	  "regex") on top of PostgreSQL's ARE engine.  See regex.c.
+ *	  "regex") on top of PostgreSQL's ARE engine.  See ecma_regex.c.
  *
- * Note: this header is found through -I src/validator, so it also shadows
- * the system <regex.h> that PostgreSQL's regex/regex.h includes (only to
- * #undef the libc macros).  It must therefore stay harmless to include
- * from anywhere after postgres.h.
+ * Not named regex.h: src/validator is on the include path, and a regex.h
+ * there would stand in for the system <regex.h> that PostgreSQL's
+ * regex/regex.h includes.
  *
  *-------------------------------------------------------------------------
  */
-#ifndef ET_REGEX_H
-#define ET_REGEX_H
+#ifndef ET_ECMA_REGEX_H
+#define ET_ECMA_REGEX_H
 
 typedef struct EtRegex EtRegex;
 
@@ -35,4 +34,4 @@ extern bool EtRegexMatch(EtRegex *re, const char *str, int len);
  */
 extern bool EtRegexIsValid(const char *pattern, int len, char **errmsg);
 
-#endif							/* ET_REGEX_H */
+#endif							/* ET_ECMA_REGEX_H */

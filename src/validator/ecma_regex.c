@@ -1,6 +1,6 @@
 /*-------------------------------------------------------------------------
  *
- * regex.c
+ * ecma_regex.c
  *	  ECMA-262 regular expressions for the JSON Schema validator ("pattern",
  *	  "patternProperties" and format "regex"), implemented by translating
  *	  the ECMA pattern into a PostgreSQL ARE and running it with
@@ -79,7 +79,7 @@
 #include "regex/regex.h"
 #include "utils/memutils.h"
 
-#include "regex.h"
+#include "ecma_regex.h"
 #include "regex_simple.h"
 #include "ucd.h"
 
