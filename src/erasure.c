@@ -348,7 +348,6 @@ static SPIPlanPtr erased_ids_plan = NULL;
 static int
 ErasedAmong(const char *source, const char *tenant, List *ids, char ***out)
 {
-	Oid			nsp = get_namespace_oid("event_types", true);
 	Datum		values[3];
 	Datum	   *elems;
 	ListCell   *lc;
@@ -358,8 +357,7 @@ ErasedAmong(const char *source, const char *tenant, List *ids, char ***out)
 	uint64		i;
 
 	*out = NULL;
-	if (ids == NIL || !OidIsValid(nsp) ||
-		!OidIsValid(get_relname_relid("erasures", nsp)))
+	if (ids == NIL || !OidIsValid(EtRelationOid("erasures")))
 		return 0;
 	/* the row trigger runs with the writer's search_path (owner.c) */
 	nestlevel = EtFixSearchPath();

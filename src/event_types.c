@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * event_types.c
- *	  Module entry point: _PG_init and the event_types.* settings.
+ *	  Module entry point: _PG_init, the event_types.* settings and the
+ *	  look-up of the extension's schema.
  *
  * Everything else lives in one file per concept: event_type.c (the base
  * type), catalog.c (the built-in catalogue), validator/ (JSON Schema).
@@ -10,8 +11,10 @@
  */
 #include "postgres.h"
 
+#include "catalog/namespace.h"
 #include "fmgr.h"
 #include "utils/builtins.h"
+#include "utils/lsyscache.h"
 #include "utils/guc.h"
 #include "utils/memutils.h"
 
@@ -132,4 +135,18 @@ event_types_current_tenant(PG_FUNCTION_ARGS)
 	if (et_tenant == NULL || et_tenant[0] == '\0')
 		PG_RETURN_NULL();
 	PG_RETURN_TEXT_P(cstring_to_text(et_tenant));
+}
+
+Oid
+EtSchemaOid(bool missing_ok)
+{
+	return get_namespace_oid(ET_SCHEMA_NAME, missing_ok);
+}
+
+Oid
+EtRelationOid(const char *relname)
+{
+	Oid			nsp = EtSchemaOid(true);
+
+	return OidIsValid(nsp) ? get_relname_relid(relname, nsp) : InvalidOid;
 }

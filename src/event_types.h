@@ -46,4 +46,16 @@ extern char *et_tenant;
  * as an annotation only, the 2020-12 default for plain meta-schemas. */
 extern bool et_format_assertion;
 
+/*
+ * The extension's schema (the control file fixes it: not relocatable) and
+ * the OID of a relation in it; InvalidOid when missing (EtSchemaOid raises
+ * an error instead unless missing_ok).  Looked up on each call, not cached:
+ * DROP and CREATE EXTENSION in one session give the schema a new OID.
+ * Callers that need a relation per row keep its OID with a relcache
+ * invalidation callback.
+ */
+#define ET_SCHEMA_NAME "event_types"
+extern Oid	EtSchemaOid(bool missing_ok);
+extern Oid	EtRelationOid(const char *relname);
+
 #endif							/* EVENT_TYPES_H */

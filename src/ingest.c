@@ -232,9 +232,8 @@ EventLogOids(Oid *relid, Oid *indexid)
 
 	if (!OidIsValid(log_relid) || !OidIsValid(log_indexid))
 	{
-		Oid			nsp = get_namespace_oid("event_types", false);
-		Oid			r = get_relname_relid("events", nsp);
-		Oid			i = get_relname_relid("events_pkey", nsp);
+		Oid			r = EtRelationOid("events");
+		Oid			i = EtRelationOid("events_pkey");
 
 		if (!OidIsValid(r) || !OidIsValid(i))
 			elog(ERROR, "event_types.events or its primary key is missing");
@@ -662,7 +661,7 @@ event_types_inbox_ingest(PG_FUNCTION_ARGS)
 	if (attrs == NULL || attrs->relid != RelationGetRelid(td->tg_relation))
 	{
 		/* it acts as its owner (below): on the extension's inbox only */
-		if (RelationGetNamespace(td->tg_relation) != get_namespace_oid("event_types", false) ||
+		if (RelationGetNamespace(td->tg_relation) != EtSchemaOid(false) ||
 			strcmp(RelationGetRelationName(td->tg_relation), "inbox") != 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),

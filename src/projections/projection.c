@@ -23,6 +23,7 @@
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
 
+#include "event_types.h"
 #include "projection.h"
 
 /*
@@ -44,7 +45,7 @@ EtEventTypeOid(void)
 	if (!OidIsValid(event_type_oid) ||
 		!SearchSysCacheExists1(TYPEOID, ObjectIdGetDatum(event_type_oid)))
 	{
-		TypeName   *tn = makeTypeNameFromNameList(list_make2(makeString("event_types"),
+		TypeName   *tn = makeTypeNameFromNameList(list_make2(makeString(ET_SCHEMA_NAME),
 															 makeString("event_type")));
 		int			i;
 

@@ -54,6 +54,7 @@
 #include "utils/varlena.h"
 
 #include "direct_write.h"
+#include "event_types.h"
 #include "projection.h"
 
 struct EtProjWriter
@@ -188,7 +189,7 @@ EtProjWriterOpen(const EtProjection *proj)
 	EtProjWriter *w;
 	int			c;
 
-	relid = get_relname_relid(proj->table, get_namespace_oid("event_types", false));
+	relid = EtRelationOid(proj->table);
 	if (!OidIsValid(relid))
 		return NULL;			/* the SQL statement names what is missing */
 	rel = table_open(relid, RowExclusiveLock);

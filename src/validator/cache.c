@@ -31,6 +31,7 @@
 #include "utils/inval.h"
 #include "utils/memutils.h"
 
+#include "event_types.h"
 #include "generated.h"
 #include "schema.h"
 
@@ -138,8 +139,7 @@ LookupProgram(Jsonb *schema)
 		callback_registered = true;
 	}
 	if (registry_relid == InvalidOid)
-		registry_relid = get_relname_relid("registered_schemas",
-										   get_namespace_oid("event_types", true));
+		registry_relid = EtRelationOid("registered_schemas");
 	if (program_cache == NULL)
 		ResetCache();
 	if (registry_changed)
