@@ -52,6 +52,13 @@ SELECT * FROM validation_errors(
 	'{"id": "x", "amount": -1.005, "tags": ["a", 1, "a"], "email": "nobody", "extra": true}');
 -- several keywords of one subschema fail at the same place
 SELECT * FROM validation_errors('{"minLength": 5, "pattern": "^[0-9]+$"}', '"abc"');
+-- the same violation reached along two paths is one row (its path, keyword
+-- and message are the same); the same keyword failing at two places is two
+SELECT * FROM validation_errors(
+	'{"allOf": [{"$ref": "#/$defs/envelope"}, {"$ref": "#/$defs/envelope"}, {"required": ["id"]}],
+	  "$defs": {"envelope": {"required": ["id"], "properties": {"at": {"type": "string"}}}}}',
+	'{"at": 1}');
+SELECT * FROM validation_errors('{"items": {"type": "string"}}', '[1, 2]');
 -- a valid instance has no rows
 SELECT count(*) AS errors FROM validation_errors('{"type": "object", "required": ["id"]}', '{"id": 1}');
 -- jsonb_matches_schema agrees with validation_errors

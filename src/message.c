@@ -155,67 +155,6 @@ EtSplitMessage(EtSource source, Jsonb *payload, const char *type_hint,
 	}
 }
 
-/* qsort_arg comparator: error indexes by (path, keyword, message, index) */
-static int
-CompareErrorIndexes(const void *a, const void *b, void *arg)
-{
-	const EtError *items = arg;
-	int			x = *(const int *) a;
-	int			y = *(const int *) b;
-	int			c;
-
-	if ((c = strcmp(items[x].path, items[y].path)) != 0 ||
-		(c = strcmp(items[x].keyword, items[y].keyword)) != 0 ||
-		(c = strcmp(items[x].message, items[y].message)) != 0)
-		return c;
-	return x - y;
-}
-
-/*
- * Drop exact repeats: a type schema and the envelope it $refs may both
- * require the same property (ticketing metadata), and a mixed gym delivery
- * checks the item base twice.  The first of each set of repeats stays, in
- * its place.
- *
- * Sort indexes rather than compare every pair: a delivery of 40,000 broken
- * items has 80,000 errors, and the pairwise loop took 14 seconds on that
- * (a 320 kB payload) without ever checking for interrupts.
- */
-static void
-DedupeErrors(EtErrorList *errors, int from)
-{
-	int			count = errors->count - from;
-	EtError    *items = errors->items + from;
-	int		   *order;
-	bool	   *dup;
-	int			i,
-				n = 0;
-
-	if (count < 2)
-		return;
-	order = palloc(sizeof(int) * count);
-	dup = palloc0(sizeof(bool) * count);
-	for (i = 0; i < count; i++)
-		order[i] = i;
-	qsort_arg(order, count, sizeof(int), CompareErrorIndexes, items);
-	/* in each run of equal errors the first has the lowest index: keep it */
-	for (i = 1; i < count; i++)
-	{
-		const EtError *prev = &items[order[i - 1]];
-		const EtError *e = &items[order[i]];
-
-		dup[order[i]] = strcmp(prev->path, e->path) == 0 &&
-			strcmp(prev->keyword, e->keyword) == 0 &&
-			strcmp(prev->message, e->message) == 0;
-	}
-	for (i = 0; i < count; i++)
-		if (!dup[i])
-			items[n++] = items[i];
-	errors->count = from + n;
-	pfree(order);
-	pfree(dup);
-}
-
 /*
  * Validate 'instance', adding its errors to 'errors'.  Nearly every message
  * is valid, and a bare verdict takes validation's fast paths (leaf
@@ -273,7 +212,7 @@ EtValidateMessage(EtMessage *msg, EtErrorList *errors)
 
 		ValidateInto(s->prog, msg->bare_body ? s->part : NULL, &msg->root,
 					 NULL, errors);
-		DedupeErrors(errors, before);
+		EtErrorListDedupe(errors, before);
 		return errors->count == before;
 	}
 
@@ -297,7 +236,7 @@ EtValidateMessage(EtMessage *msg, EtErrorList *errors)
 		s = EtBuiltinTypeSchema(e->def);
 		ValidateInto(s->prog, s->part, &e->value, e->path, errors);
 	}
-	DedupeErrors(errors, before);
+	EtErrorListDedupe(errors, before);
 	return errors->count == before;
 }
 

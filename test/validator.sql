@@ -7,7 +7,7 @@ CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS event_types;
 SET client_min_messages = warning;
 
-SELECT plan(77);
+SELECT plan(78);
 
 -- ------------------------------------------------------------------
 -- Function contract
@@ -127,6 +127,14 @@ SELECT results_eq(
 	$$ VALUES ('', 'required'), ('/a~1b/c~0d', 'type'), ('/list/1', 'minimum'), ('/list/3', 'minimum'),
 	          ('/extra', 'additionalProperties') $$,
 	'validation_errors: one row per violation, JSON Pointer paths with ~0 / ~1 escapes and indexes');
+SELECT results_eq(
+	$$ SELECT path, keyword, message FROM event_types.validation_errors(
+	     '{"allOf": [{"$ref": "#/$defs/e"}, {"$ref": "#/$defs/e"}, {"required": ["id"]}],
+	       "$defs": {"e": {"required": ["id"], "properties": {"at": {"type": "string"}}}}}',
+	     '{"at": 1}') $$,
+	$$ VALUES ('', 'required', 'missing required property "id"'),
+	          ('/at', 'type', 'expected string, got number') $$,
+	'validation_errors: a violation reached along several paths is one row, in its first place');
 SELECT is(
 	(SELECT convert_from(convert_to(message, 'UTF8'), 'UTF8')
 	 FROM event_types.validation_errors('{"enum": ["x"]}', to_jsonb(repeat('a', 59) || 'üüü'))),

@@ -183,6 +183,70 @@ EtErrorListAdd(EtErrorList *list, const char *path, const char *keyword,
 	e->message = message;
 }
 
+/* qsort_arg comparator: error indexes by (path, keyword, message, index) */
+static int
+CompareErrorIndexes(const void *a, const void *b, void *arg)
+{
+	const EtError *items = arg;
+	int			x = *(const int *) a;
+	int			y = *(const int *) b;
+	int			c;
+
+	if ((c = strcmp(items[x].path, items[y].path)) != 0 ||
+		(c = strcmp(items[x].keyword, items[y].keyword)) != 0 ||
+		(c = strcmp(items[x].message, items[y].message)) != 0)
+		return c;
+	return x - y;
+}
+
+/*
+ * Drop exact repeats among the errors from index 'from' on.  The same
+ * constraint can fail along two paths -- a type schema and the envelope it
+ * $refs may both require the same property (ticketing metadata), a mixed
+ * gym delivery checks the item base twice, "allOf" may name one $ref twice
+ * -- and (path, keyword, message) does not tell the two apart, so the
+ * second says nothing new.  The first of each set of repeats stays, in its
+ * place.
+ *
+ * Sort indexes rather than compare every pair: a delivery of 40,000 broken
+ * items has 80,000 errors, and the pairwise loop took 14 seconds on that
+ * (a 320 kB payload) without ever checking for interrupts.
+ */
+void
+EtErrorListDedupe(EtErrorList *errors, int from)
+{
+	int			count = errors->count - from;
+	EtError    *items = errors->items + from;
+	int		   *order;
+	bool	   *dup;
+	int			i,
+				n = 0;
+
+	if (count < 2)
+		return;
+	order = palloc(sizeof(int) * count);
+	dup = palloc0(sizeof(bool) * count);
+	for (i = 0; i < count; i++)
+		order[i] = i;
+	qsort_arg(order, count, sizeof(int), CompareErrorIndexes, items);
+	/* in each run of equal errors the first has the lowest index: keep it */
+	for (i = 1; i < count; i++)
+	{
+		const EtError *prev = &items[order[i - 1]];
+		const EtError *e = &items[order[i]];
+
+		dup[order[i]] = strcmp(prev->path, e->path) == 0 &&
+			strcmp(prev->keyword, e->keyword) == 0 &&
+			strcmp(prev->message, e->message) == 0;
+	}
+	for (i = 0; i < count; i++)
+		if (!dup[i])
+			items[n++] = items[i];
+	errors->count = from + n;
+	pfree(order);
+	pfree(dup);
+}
+
 static void AddError(EvalState *st, const char *keyword, const char *fmt,...) pg_attribute_printf(3, 4);
 
 static void

@@ -256,6 +256,7 @@ extern void EtFlattenEnd(EtFlattenState *fs);
 /* evaluate.c */
 extern void EtErrorListAdd(EtErrorList *list, const char *path,
 						   const char *keyword, char *message);
+extern void EtErrorListDedupe(EtErrorList *list, int from);
 extern bool EtJsonbEqual(const JsonbValue *a, const JsonbValue *b);
 extern bool EtValidate(EtProgram *prog, EtNode *entry, const JsonbValue *instance);
 extern bool EtValidateCollect(EtProgram *prog, EtNode *entry,

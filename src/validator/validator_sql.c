@@ -117,6 +117,7 @@ event_types_validation_errors(PG_FUNCTION_ARGS)
 
 	JbRootValue(instance, &root);
 	EtValidateCollect(prog, NULL, &root, NULL, &errors);
+	EtErrorListDedupe(&errors, 0);
 	EtReturnErrors(fcinfo, &errors);
 	return (Datum) 0;
 }
