@@ -7,7 +7,7 @@ CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS event_types;
 SET client_min_messages = warning;
 
-SELECT plan(78);
+SELECT plan(80);
 
 -- ------------------------------------------------------------------
 -- Function contract
@@ -135,6 +135,22 @@ SELECT results_eq(
 	$$ VALUES ('', 'required', 'missing required property "id"'),
 	          ('/at', 'type', 'expected string, got number') $$,
 	'validation_errors: a violation reached along several paths is one row, in its first place');
+-- ECMA-262 patterns translated for PostgreSQL's engine (sql/validator_regex.sql
+-- has 70 cases beside an ECMAScript engine's verdicts)
+SELECT results_eq(
+	$$ SELECT event_types.jsonb_matches_schema(jsonb_build_object('pattern', p), to_jsonb(s))
+	   FROM (VALUES (1, '^\u{1F600}$', E'\U0001F600'), (2, '^\uD83D\uDE00$', E'\U0001F600'),
+	                (3, '^\p{gc=Lu}\p{Ll}+$', 'Ecole'), (4, '^\p{gc=Lu}$', 'e'),
+	                (5, '^\P{L}+$', '123'), (6, '^[\b]$', E'\b'), (7, '^\cJ$', E'\n'),
+	                (8, '^(?<y>\d{4})-\k<y>$', '2024-2024'), (9, '^(?<y>\d{4})-\k<y>$', '2024-2025'),
+	                (10, '^a{300}$', repeat('a', 300)), (11, '^a{300}$', repeat('a', 299)),
+	                (12, '^(?:ab){256,300}$', repeat('ab', 301))) AS c(n, p, s)
+	   ORDER BY n $$,
+	$$ VALUES (true), (true), (true), (false), (true), (true), (true), (true), (false), (true),
+	          (false), (false) $$,
+	'ECMA patterns: \u{...}, surrogate pairs, \p{gc=...}, \P, [\b], \cJ, named back-references, bounds above 255');
+SELECT throws_ok($$ SELECT event_types.jsonb_matches_schema('{"pattern": "\\p{Script=Greek}"}', '"a"') $$,
+	'2201B', NULL, 'Script properties are a clear error (2201B), not a silent mismatch');
 SELECT is(
 	(SELECT convert_from(convert_to(message, 'UTF8'), 'UTF8')
 	 FROM event_types.validation_errors('{"enum": ["x"]}', to_jsonb(repeat('a', 59) || 'üüü'))),
