@@ -40,16 +40,8 @@ fuzz_cases=${SANITIZE_FUZZ_CASES:-20000}
 fuzz_seed=${SANITIZE_FUZZ_SEED:-$(date +%s)}
 . scripts/checks.sh   # pass, fail, $passed, $failed
 
-work=$(mktemp -d /tmp/et-sanitize.XXXXXX)
-chmod 755 "$work"
-pgpid=""
-cleanup() {
-	if [ -n "$pgpid" ] && kill -0 "$pgpid" 2>/dev/null; then
-		runuser -u postgres -- "$bindir/pg_ctl" -D "$work/data" -m immediate -w stop >/dev/null 2>&1
-	fi
-	if [ -z "${KEEP:-}" ]; then rm -rf "$work"; else echo "sanitize: kept $work"; fi
-}
-trap cleanup EXIT
+script_name=sanitize
+. scripts/private_server.sh   # $work, build_tree, start_server, suites, ...
 
 libasan=$(gcc -print-file-name=libasan.so)
 libubsan=$(gcc -print-file-name=libubsan.so)
@@ -57,107 +49,6 @@ if [ ! -e "$libasan" ] || [ ! -e "$libubsan" ]; then
 	echo "sanitize: gcc's libasan.so / libubsan.so not found (apt-get install gcc)" >&2
 	exit 1
 fi
-
-# --- 1. private server tree with the instrumented module --------------------
-# $1: build flavour (asan | plain); sets root, bindir
-build_tree() {
-	local flavour=$1
-	root="$work/root-$flavour"
-	bindir="$root/usr/lib/postgresql/15/bin"
-	mkdir -p "$work/src-$flavour" "$root/usr/lib/postgresql" "$root/usr/share/postgresql"
-	cp -a /usr/lib/postgresql/15 "$root/usr/lib/postgresql/"
-	cp -a /usr/share/postgresql/15 "$root/usr/share/postgresql/"
-	# the work tree as git sees it (tracked and untracked, not ignored)
-	git ls-files -co --exclude-standard -z | tar -c --null -T - -f - | tar -x -C "$work/src-$flavour" -f -
-	(
-		cd "$work/src-$flavour" || exit 1
-		if [ "$flavour" = asan ]; then
-			make -s -j"$(nproc)" \
-				PG_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined -g" \
-				SHLIB_LINK="-fsanitize=address,undefined" >"$work/build-$flavour.log" 2>&1
-		else
-			make -s -j"$(nproc)" PG_CFLAGS="-g -O1 -fno-omit-frame-pointer" >"$work/build-$flavour.log" 2>&1
-		fi &&
-		make -s install DESTDIR="$root" >>"$work/build-$flavour.log" 2>&1
-	)
-}
-
-# --- 2. a throwaway cluster on the private tree ------------------------------
-# start_server WRAPPER...: the postmaster runs under "env ... WRAPPER postgres"
-start_server() {
-	local port
-	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-	rm -rf "$work/data" "$work/sock"
-	mkdir -p "$work/data" "$work/sock" "$work/san"
-	chown postgres: "$work/data" "$work/sock" "$work/san"
-	runuser -u postgres -- "$bindir/initdb" -D "$work/data" -A trust -U postgres >"$work/initdb.log" 2>&1 || return 1
-	cat >>"$work/data/postgresql.conf" <<-EOF
-		listen_addresses = ''
-		port = $port
-		unix_socket_directories = '$work/sock'
-		max_stack_depth = '30MB'
-		fsync = off
-		log_min_messages = warning
-		log_line_prefix = '%m [%p] '
-	EOF
-	export PGHOST="$work/sock" PGPORT=$port PGUSER=postgres PGDATABASE=postgres
-	# the instrumented code needs more stack; max_stack_depth checks against ulimit
-	runuser -u postgres -- bash -c 'ulimit -s 65536; cd "$1"; shift; exec "$@"' _ "$work" \
-		"$@" "$bindir/postgres" -D "$work/data" >"$work/server.log" 2>&1 &
-	pgpid=$!
-	for _ in $(seq 1 240); do
-		pg_isready -q && return 0
-		kill -0 "$pgpid" 2>/dev/null || break
-		sleep 0.5
-	done
-	echo "sanitize: server did not start:" >&2
-	tail -20 "$work/server.log" >&2
-	return 1
-}
-
-stop_server() {
-	runuser -u postgres -- "$bindir/pg_ctl" -D "$work/data" -m fast -t 600 -w stop >/dev/null 2>&1
-	wait "$pgpid" 2>/dev/null
-	pgpid=""
-}
-
-# run_suite NAME DIR COMMAND...: one suite against the running server, in DIR
-run_suite() {
-	local name=$1 dir=$2
-	shift 2
-	echo "== $name"
-	if (cd "$dir" && "$@") >"$work/$name.out" 2>&1; then
-		pass "$name"
-	else
-		fail "$name (output: $work/$name.out)"
-		tail -40 "$work/$name.out"
-		[ -f "$dir/regression.diffs" ] && head -100 "$dir/regression.diffs"
-	fi
-}
-
-# info_suite NAME DIR COMMAND...: run, report, do not count
-info_suite() {
-	local name=$1 dir=$2
-	shift 2
-	echo "== $name"
-	if (cd "$dir" && "$@") >"$work/$name.out" 2>&1; then
-		echo "ran: $name (passed)"
-	else
-		echo "ran: $name (output differs; not judged under valgrind; KEEP=1 keeps $work/$name.out)"
-	fi
-}
-
-# suites SRCDIR CASES: pg_regress + isolation, pgTAP, dump/restore, racing
-# writers, fuzz
-suites() {
-	local src=$1 cases=$2
-	run_suite "$flavour-regress" "$src" make -s installcheck
-	run_suite "$flavour-prove" "$src" make -s prove
-	run_suite "$flavour-dump-restore" "$src" test/dump_restore.sh
-	run_suite "$flavour-race" "$src" test/race.sh
-	run_suite "$flavour-fuzz" "$src" env FUZZ_EXTERNAL_SERVER=1 FUZZ_SERVER_LOG="$work/server.log" \
-		scripts/fuzz.sh --seed "$fuzz_seed" --cases "$cases"
-}
 
 # check_reports: no sanitizer report, no runtime error, no crash in the log
 check_reports() {
@@ -185,7 +76,8 @@ check_reports() {
 
 flavour=asan
 echo "== build (ASan + UBSan) in $work/src-asan"
-if ! build_tree asan; then
+if ! build_tree asan "-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined -g" \
+	"-fsanitize=address,undefined"; then
 	tail -40 "$work/build-asan.log"
 	fail "asan: build"
 	finish sanitize
@@ -263,7 +155,7 @@ PYSRC
 if [ -n "${SANITIZE_VALGRIND:-}" ]; then
 	flavour=valgrind
 	echo "== build (plain, for valgrind) in $work/src-valgrind"
-	if build_tree valgrind; then
+	if build_tree valgrind "-g -O1 -fno-omit-frame-pointer"; then
 		pass "valgrind: build"
 		# system calls that write padding bytes of PostgreSQL's own structs
 		cat >"$work/valgrind.supp" <<-'SUPP'
