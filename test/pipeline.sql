@@ -14,7 +14,7 @@ SET search_path = public, event_types;
 SET timezone = 'UTC';
 \i test/generated/fixtures.sql
 
-SELECT plan(243);
+SELECT plan(246);
 
 -- ---------------------------------------------------------------------------
 -- Tables, columns, indexes, triggers
@@ -842,6 +842,25 @@ SELECT is(pg_temp.reprocess_as_operator('a7000000-0000-4000-8000-000000000009'),
 GRANT UPDATE ON event_types.customers TO et_test_operator;
 SELECT is(pg_temp.reprocess_as_operator('a7000000-0000-4000-8000-000000000009'), 'accepted',
 		  '... and writes the projection once the user has UPDATE');
+-- Row-level security that applies to the user (the operator does not own
+-- customers) sends the projection through the SQL upsert, so the policies
+-- judge its row as they would judge the user's own INSERT ... ON CONFLICT
+DELETE FROM event_types.events WHERE event_id = 'a7000000-0000-4000-8000-000000000009';
+DELETE FROM event_types.customers WHERE customer_id = '77';
+ALTER TABLE event_types.customers ENABLE ROW LEVEL SECURITY;
+CREATE POLICY et_test_no_empty_tenant ON event_types.customers TO et_test_operator
+	USING (true) WITH CHECK (tenant <> '');
+SELECT is(pg_temp.reprocess_as_operator('a7000000-0000-4000-8000-000000000009'),
+		  'new row violates row-level security policy for table "customers"',
+		  'reprocess() by a user whose row a policy refuses fails with the policy''s error');
+DROP POLICY et_test_no_empty_tenant ON event_types.customers;
+CREATE POLICY et_test_all ON event_types.customers TO et_test_operator USING (true) WITH CHECK (true);
+SELECT is(pg_temp.reprocess_as_operator('a7000000-0000-4000-8000-000000000009'), 'accepted',
+		  '... and is accepted under policies that allow the row');
+SELECT is((SELECT count(*) FROM event_types.customers WHERE customer_id = '77'), 1::bigint,
+		  '... which wrote the customer');
+DROP POLICY et_test_all ON event_types.customers;
+ALTER TABLE event_types.customers DISABLE ROW LEVEL SECURITY;
 
 
 -- ---------------------------------------------------------------------------
