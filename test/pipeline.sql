@@ -14,7 +14,7 @@ SET search_path = public, event_types;
 SET timezone = 'UTC';
 \i test/generated/fixtures.sql
 
-SELECT plan(246);
+SELECT plan(247);
 
 -- ---------------------------------------------------------------------------
 -- Tables, columns, indexes, triggers
@@ -689,6 +689,17 @@ SELECT is(pg_temp.probe_rolled_back(
 	$$ SELECT note || ' ' || checkin_count FROM event_types.customers WHERE tenant = 'noted' $$),
 	'from the default 1',
 	'a column added to a projection gets its default');
+SELECT is(pg_temp.probe_rolled_back(
+	$$ ALTER TABLE event_types.customers ALTER COLUMN checkin_count TYPE bigint;
+	   INSERT INTO event_types.inbox (source, payload, tenant)
+	   VALUES ('gym', pg_temp.gym_checkin('a7100000-0000-4000-8000-000000000007'), 'wide');
+	   UPDATE event_types.customers SET checkin_count = 2147483647 WHERE tenant = 'wide';
+	   INSERT INTO event_types.inbox (source, payload, tenant)
+	   VALUES ('gym', pg_temp.gym_checkin('a7100000-0000-4000-8000-000000000008'), 'wide') $$,
+	$$ SELECT checkin_count::text FROM event_types.customers WHERE tenant = 'wide' $$),
+	'2147483648',
+	'a counter the user widened to bigint counts past the int4 maximum (a column of another type '
+	'sends the write to SQL; the C writer would store an int4)');
 
 -- The idle period sets of a contract, written in C since the contracts
 -- table's generated columns are computed there too: the sorted set of ids
