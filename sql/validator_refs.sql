@@ -192,6 +192,72 @@ SELECT jsonb_matches_schema('{"$ref": "https://example.com/validator_refs/order.
 -- unregistering what is not there returns false
 SELECT unregister_schema('https://example.com/validator_refs/customer.json');
 
+-- ------------------------------------------------------------------
+-- Relative references resolved as RFC 3986 section 5 says: every example
+-- of its sections 5.4.1 and 5.4.2 (base "http://a/b/c/d;p?q"), read back
+-- from the "cannot resolve" error, which names the document it looked for
+-- (the fragment, if any, is not part of the document's URI).  "#s" and ""
+-- stay in the base document: an anchor it lacks, and a schema that is
+-- nothing but a reference to itself.
+-- ------------------------------------------------------------------
+CREATE FUNCTION pg_temp.resolved(base text, ref text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+	detail text;
+BEGIN
+	PERFORM event_types.jsonb_matches_schema(jsonb_build_object('$id', base, '$ref', ref), 'null');
+	RETURN 'valid';
+EXCEPTION WHEN OTHERS THEN
+	GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;
+	RETURN coalesce(substring(detail FROM 'has the URI "(.*)"\.$'), SQLSTATE || ': ' || SQLERRM);
+END $$;
+CREATE TEMP TABLE rfc3986 (n int, ref text, target text);
+INSERT INTO rfc3986 VALUES
+	(1, 'g:h', 'g:h'),
+	(2, 'g', 'http://a/b/c/g'),
+	(3, './g', 'http://a/b/c/g'),
+	(4, 'g/', 'http://a/b/c/g/'),
+	(5, '/g', 'http://a/g'),
+	(6, '//g', 'http://g'),
+	(7, '?y', 'http://a/b/c/d;p?y'),
+	(8, 'g?y', 'http://a/b/c/g?y'),
+	(9, '#s', 'http://a/b/c/d;p?q#s'),
+	(10, 'g#s', 'http://a/b/c/g#s'),
+	(11, 'g?y#s', 'http://a/b/c/g?y#s'),
+	(12, ';x', 'http://a/b/c/;x'),
+	(13, 'g;x', 'http://a/b/c/g;x'),
+	(14, 'g;x?y#s', 'http://a/b/c/g;x?y#s'),
+	(15, '', 'http://a/b/c/d;p?q'),
+	(16, '.', 'http://a/b/c/'),
+	(17, './', 'http://a/b/c/'),
+	(18, '..', 'http://a/b/'),
+	(19, '../', 'http://a/b/'),
+	(20, '../g', 'http://a/b/g'),
+	(21, '../..', 'http://a/'),
+	(22, '../../', 'http://a/'),
+	(23, '../../g', 'http://a/g'),
+	(24, '../../../g', 'http://a/g'),
+	(25, '../../../../g', 'http://a/g'),
+	(26, '/./g', 'http://a/g'),
+	(27, '/../g', 'http://a/g'),
+	(28, 'g.', 'http://a/b/c/g.'),
+	(29, '.g', 'http://a/b/c/.g'),
+	(30, 'g..', 'http://a/b/c/g..'),
+	(31, '..g', 'http://a/b/c/..g'),
+	(32, './../g', 'http://a/b/g'),
+	(33, './g/.', 'http://a/b/c/g/'),
+	(34, 'g/./h', 'http://a/b/c/g/h'),
+	(35, 'g/../h', 'http://a/b/c/h'),
+	(36, 'g;x=1/./y', 'http://a/b/c/g;x=1/y'),
+	(37, 'g;x=1/../y', 'http://a/b/c/y'),
+	(38, 'g?y/./x', 'http://a/b/c/g?y/./x'),
+	(39, 'g?y/../x', 'http://a/b/c/g?y/../x'),
+	(40, 'g#s/./x', 'http://a/b/c/g#s/./x'),
+	(41, 'g#s/../x', 'http://a/b/c/g#s/../x'),
+	(42, 'http:g', 'http:g');
+SELECT n, ref, target, ours, ours = split_part(target, '#', 1) AS agrees
+FROM (SELECT *, pg_temp.resolved('http://a/b/c/d;p?q', ref) AS ours FROM rfc3986) r
+ORDER BY n;
+
 SELECT unregister_schema(uri) FROM registered_schemas
 WHERE uri LIKE 'https://example.com/validator_refs/%' ORDER BY uri COLLATE "C";
 SELECT count(*) AS left_over FROM registered_schemas WHERE uri LIKE 'https://example.com/validator_refs/%';

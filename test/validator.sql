@@ -7,7 +7,7 @@ CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS event_types;
 SET client_min_messages = warning;
 
-SELECT plan(80);
+SELECT plan(81);
 
 -- ------------------------------------------------------------------
 -- Function contract
@@ -149,6 +149,24 @@ SELECT results_eq(
 	$$ VALUES (true), (true), (true), (false), (true), (true), (true), (true), (false), (true),
 	          (false), (false) $$,
 	'ECMA patterns: \u{...}, surrogate pairs, \p{gc=...}, \P, [\b], \cJ, named back-references, bounds above 255');
+-- relative $refs resolve as RFC 3986 5.4 says (all its examples are in
+-- sql/validator_refs.sql); the error names the document looked for
+CREATE FUNCTION pg_temp.resolved(ref text) RETURNS text LANGUAGE plpgsql AS $f$
+DECLARE
+	detail text;
+BEGIN
+	PERFORM event_types.jsonb_matches_schema(jsonb_build_object('$id', 'http://a/b/c/d;p?q', '$ref', ref), 'null');
+	RETURN 'valid';
+EXCEPTION WHEN OTHERS THEN
+	GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;
+	RETURN substring(detail FROM 'has the URI "(.*)"\.$');
+END $f$;
+SELECT results_eq(
+	$$ SELECT pg_temp.resolved(r) FROM unnest(ARRAY['../../../g', '/../g', 'g;x=1/../y', 'g?y/../x',
+	   '//g', 'g:h', './g/.', '..', '?y']) WITH ORDINALITY AS u(r, n) ORDER BY n $$,
+	$$ VALUES ('http://a/g'), ('http://a/g'), ('http://a/b/c/y'), ('http://a/b/c/g?y/../x'),
+	          ('http://g'), ('g:h'), ('http://a/b/c/g/'), ('http://a/b/'), ('http://a/b/c/d;p?y') $$,
+	'relative $refs resolve against $id as RFC 3986 section 5.4 says');
 SELECT throws_ok($$ SELECT event_types.jsonb_matches_schema('{"pattern": "\\p{Script=Greek}"}', '"a"') $$,
 	'2201B', NULL, 'Script properties are a clear error (2201B), not a silent mismatch');
 SELECT is(
