@@ -57,13 +57,13 @@ else
 fi
 
 echo "== line coverage (gcovr)"
+generated=(--exclude 'src/catalog_data\.c' --exclude 'src/validator/generated_validators\.c'
+	--exclude 'src/validator/ucd\.c')
 (
 	cd "$work/src-coverage" &&
-		gcovr -r . --exclude 'src/catalog_data\.c' --exclude 'src/validator/generated_validators\.c' \
-			--exclude 'src/validator/ucd\.c' &&
+		gcovr -r . "${generated[@]}" &&
 		if [ -n "${KEEP:-}" ]; then
-			gcovr -r . --exclude 'src/catalog_data\.c' --exclude 'src/validator/generated_validators\.c' \
-				--exclude 'src/validator/ucd\.c' --html-details "$work/coverage.html" >/dev/null
+			gcovr -r . "${generated[@]}" --html-details "$work/coverage.html" >/dev/null
 		fi
 ) || fail "coverage: gcovr report"
 finish coverage

@@ -83,29 +83,31 @@ stop_server() {
 	pgpid=""
 }
 
-# run_suite NAME DIR COMMAND...: one suite against the running server, in DIR
-run_suite() {
+# run_logged NAME DIR COMMAND...: run COMMAND in DIR, output to $work/NAME.out
+run_logged() {
 	local name=$1 dir=$2
 	shift 2
 	echo "== $name"
-	if (cd "$dir" && "$@") >"$work/$name.out" 2>&1; then
-		pass "$name"
+	(cd "$dir" && "$@") >"$work/$name.out" 2>&1
+}
+
+# run_suite NAME DIR COMMAND...: one suite against the running server, in DIR
+run_suite() {
+	if run_logged "$@"; then
+		pass "$1"
 	else
-		fail "$name (output: $work/$name.out)"
-		tail -40 "$work/$name.out"
-		[ -f "$dir/regression.diffs" ] && head -100 "$dir/regression.diffs"
+		fail "$1 (output: $work/$1.out)"
+		tail -40 "$work/$1.out"
+		[ -f "$2/regression.diffs" ] && head -100 "$2/regression.diffs"
 	fi
 }
 
 # info_suite NAME DIR COMMAND...: run, report, do not count
 info_suite() {
-	local name=$1 dir=$2
-	shift 2
-	echo "== $name"
-	if (cd "$dir" && "$@") >"$work/$name.out" 2>&1; then
-		echo "ran: $name (passed)"
+	if run_logged "$@"; then
+		echo "ran: $1 (passed)"
 	else
-		echo "ran: $name (output differs; not judged under valgrind; KEEP=1 keeps $work/$name.out)"
+		echo "ran: $1 (output differs; not judged under valgrind; KEEP=1 keeps $work/$1.out)"
 	fi
 }
 
