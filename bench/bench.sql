@@ -4,9 +4,9 @@
 -- cluster; results land in bench_result and are printed by report.sql.
 \set ON_ERROR_STOP on
 SET client_min_messages = warning;
-SELECT set_config('bench.dir', :'datadir', false);
-SELECT set_config('bench.peers', :'peers', false);
-SELECT set_config('bench.reps', :'reps', false);
+SELECT set_config('bench.dir', :'datadir', false) \g /dev/null
+SELECT set_config('bench.peers', :'peers', false) \g /dev/null
+SELECT set_config('bench.reps', :'reps', false) \g /dev/null
 
 CREATE EXTENSION IF NOT EXISTS event_types;
 CREATE TABLE bench_result (section text, kind text, method text, rows bigint,

@@ -16,7 +16,7 @@ SELECT pg_backend_pid() AS pid \gset
 \o :pidfile
 \qecho :pid
 \o
-SELECT pg_sleep(0.5);
+SELECT pg_sleep(0.5) \g /dev/null
 INSERT INTO event_types.inbox (source, payload, tenant)
 SELECT 'gym', jsonb_build_object(
 		'entityId', 1210000000 + i % 50000,
@@ -27,7 +27,7 @@ SELECT 'gym', jsonb_build_object(
 			                   ELSE 'CUSTOMER_UPDATED' END))),
 	'mem'
 FROM generate_series(1, :rows) i;
-SELECT pg_sleep(0.5);
+SELECT pg_sleep(0.5) \g /dev/null
 INSERT INTO bench_result
 SELECT 'memory', 'INSERT ... SELECT', 'event_types.inbox', :rows,
 	NULL, format('private memory (RssAnon) %s kB before, peak %s kB during; memory contexts %s kB before, %s kB after',

@@ -72,5 +72,5 @@ pg_virtualenv -t -v 15 -o fsync="${BENCH_FSYNC:-on}" -o shared_buffers=1GB -o ma
     $psql -c "INSERT INTO bench_result VALUES (\$\$concurrency\$\$, $c, NULL, $tps * $secs, $secs, \$\$${failed:-0}\$\$)"
   done
   $psql -v sizes="$sizes" -v batch="$batch" -f "$here/growth.sql"
-  $psql -v reps="$reps" -c "SELECT set_config(\$\$bench.reps\$\$, \$\$$reps\$\$, false)" -f "$here/report.sql"
+  $psql -v reps="$reps" -c "SET bench.reps = '$reps'" -f "$here/report.sql"
 ' _ "$here" "$work" "$peers" "$reps" "$subset" "$memrows" "$sizes" "$batch" "$secs"
