@@ -28,6 +28,7 @@
 #include "utils/snapmgr.h"
 
 #include "direct_write.h"
+#include "pg_compat.h"
 
 /*
  * Push the snapshot a non-read-only SPI statement would take: the
@@ -161,14 +162,15 @@ InsertSpeculative(ResultRelInfo *rri, TupleTableSlot *slot, EState *estate,
 	token = SpeculativeInsertionLockAcquire(GetCurrentTransactionId());
 	table_tuple_insert_speculative(rel, slot, estate->es_output_cid, 0, NULL, token);
 	part.ri_NumIndices = narbiters;
-	list_free(ExecInsertIndexTuples(&part, slot, estate, false, true, &spec_conflict, arbiters));
+	list_free(EtInsertIndexTuples(&part, slot, estate, false, true, &spec_conflict, arbiters,
+								   false));
 	if (!spec_conflict && rri->ri_NumIndices > narbiters)
 	{
 		part.ri_NumIndices = rri->ri_NumIndices - narbiters;
 		part.ri_IndexRelationDescs = rri->ri_IndexRelationDescs + narbiters;
 		part.ri_IndexRelationInfo = rri->ri_IndexRelationInfo + narbiters;
-		list_free(ExecInsertIndexTuples(&part, slot, estate, false, true, &spec_conflict,
-										arbiters));
+		list_free(EtInsertIndexTuples(&part, slot, estate, false, true, &spec_conflict,
+									  arbiters, false));
 	}
 	table_tuple_complete_speculative(rel, slot, token, !spec_conflict);
 	SpeculativeInsertionLockRelease(GetCurrentTransactionId());
@@ -238,7 +240,7 @@ EtInsertUnlessTaken(ResultRelInfo *rri, TupleTableSlot *slot, EState *estate,
 	for (;;)
 	{
 		if (precheck &&
-			!ExecCheckIndexConstraints(rri, slot, estate, conflict_tid, arbiters))
+			!EtCheckIndexConstraints(rri, slot, estate, conflict_tid, arbiters))
 		{
 			ForecastRecord(forecast, true);
 			return false;

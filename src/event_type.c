@@ -31,6 +31,9 @@
 #include "utils/builtins.h"
 #include "utils/sortsupport.h"
 #include "utils/varlena.h"
+#if PG_VERSION_NUM >= 160000
+#include "varatt.h"				/* VARDATA_ANY: no longer in postgres.h */
+#endif
 
 #include "catalog.h"
 #include "event_types.h"

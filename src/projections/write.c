@@ -55,6 +55,7 @@
 
 #include "direct_write.h"
 #include "event_types.h"
+#include "pg_compat.h"
 #include "projection.h"
 
 struct EtProjWriter
@@ -206,8 +207,8 @@ EtProjWriterOpen(const EtProjection *proj)
 	w->rri = makeNode(ResultRelInfo);
 	/* no range table: error messages then name no columns as written */
 	InitResultRelInfo(w->rri, rel, 0, NULL, 0);
-	CheckValidResultRel(w->rri, CMD_INSERT);
-	CheckValidResultRel(w->rri, CMD_UPDATE);
+	EtCheckValidResultRel(w->rri, CMD_INSERT);
+	EtCheckValidResultRel(w->rri, CMD_UPDATE);
 	ExecOpenIndices(w->rri, true);
 	w->arbiters = KeyArbiters(w);
 	if (w->arbiters == NIL)
@@ -434,7 +435,7 @@ MergeExisting(EtProjWriter *w)
 	ExecStoreVirtualTuple(m);
 	/* ExecUpdate(): the generated columns of the new version */
 	if (w->generated)
-		ExecComputeStoredGenerated(w->rri, w->estate, m, CMD_INSERT);
+		EtComputeStoredGenerated(w->rri, w->estate, m, CMD_INSERT);
 }
 
 /*
@@ -448,7 +449,7 @@ UpdateExisting(EtProjWriter *w, ItemPointer tid)
 	TM_FailureData tmfd;
 	TM_Result	test;
 	LockTupleMode lockmode;
-	bool		update_indexes;
+	EtUpdateIndexes update_indexes;
 	bool		isnull;
 	TransactionId xmin;
 
@@ -500,8 +501,9 @@ UpdateExisting(EtProjWriter *w, ItemPointer tid)
 	/* we hold the row lock: nobody else can have changed the row */
 	if (test != TM_Ok)
 		elog(ERROR, "unexpected table_tuple_update status %u on a locked row", test);
-	if (update_indexes)
-		list_free(ExecInsertIndexTuples(w->rri, w->merged, estate, true, false, NULL, NIL));
+	if (ET_UPDATE_NEEDS_INDEXES(update_indexes))
+		list_free(EtInsertIndexTuples(w->rri, w->merged, estate, true, false, NULL, NIL,
+									  ET_UPDATE_ONLY_SUMMARIZING(update_indexes)));
 	ExecClearTuple(w->existing);
 	return true;
 }
@@ -555,7 +557,7 @@ EtProjWriterPut(EtProjWriter *w, const EtProjRow *row)
 	 * column but the key.
 	 */
 	if (w->generated)
-		ExecComputeStoredGenerated(w->rri, estate, slot, CMD_INSERT);
+		EtComputeStoredGenerated(w->rri, estate, slot, CMD_INSERT);
 
 	/* ExecInsert(): constraints first, then ON CONFLICT DO UPDATE */
 	if (RelationGetDescr(w->rel)->constr)

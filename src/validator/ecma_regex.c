@@ -1766,8 +1766,10 @@ EtRegexCompile(const char *pattern, int len, MemoryContext mcxt, char **errmsg)
 	{
 		char		buf[256];
 
+#ifdef REG_CANCEL				/* from PG 16 the engine checks for interrupts itself */
 		if (rc == REG_CANCEL)
 			CHECK_FOR_INTERRUPTS();
+#endif
 		pg_regerror(rc, &re->re, buf, sizeof(buf));
 		pfree(re);
 		*errmsg = psprintf("pattern cannot be compiled: %s", buf);
@@ -1843,8 +1845,10 @@ EtRegexMatch(EtRegex *re, const char *str, int len)
 		return false;
 
 	/* runtime failure (cancel, out of memory): not a property of the input */
+#ifdef REG_CANCEL				/* from PG 16 the engine checks for interrupts itself */
 	if (rc == REG_CANCEL)
 		CHECK_FOR_INTERRUPTS();
+#endif
 	{
 		char		buf[256];
 

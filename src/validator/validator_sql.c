@@ -10,6 +10,7 @@
 
 #include "commands/trigger.h"
 #include "funcapi.h"
+#include "miscadmin.h"			/* work_mem, before PG 15 */
 #include "utils/builtins.h"
 #include "utils/inval.h"
 #include "utils/jsonb.h"
