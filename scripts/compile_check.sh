@@ -6,12 +6,13 @@
 #   scripts/compile_check.sh          # after `make` (which writes the generated C)
 #
 # The SPEC asks the C code to stay portable to PostgreSQL 13-17, and the
-# executor calls the extension makes changed signature between them
-# (src/pg_compat.h).  Only PostgreSQL 15's server can run here, so the other
-# versions are checked by compiling: a wrong guard is a compile error or a
-# warning on the version it is wrong for.  Debian ships server headers for
-# 13 (bullseye) and 17 (trixie); 14 and 16 are in no Debian release, so the
-# guards at 14 and 16 are compiled on one side each (13 / 15 / 17).
+# executor calls the extension makes changed signature between them and in
+# 18 (src/pg_compat.h).  Only PostgreSQL 15's server can run here, so the
+# other versions are checked by compiling: a wrong guard is a compile error
+# or a warning on the version it is wrong for.  Debian ships server headers
+# for 13 (bullseye), 17 (trixie) and 18 (forky, the testing release); 14
+# and 16 are in no Debian release, so the guards at 14 and 16 are compiled
+# on one side each (13 / 15 / 17).
 #
 # The headers come from Debian's own packages, downloaded with a private apt
 # configuration into a temporary directory: nothing is installed and the
@@ -21,7 +22,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-versions=${ET_COMPILE_CHECK_VERSIONS:-"13:bullseye 17:trixie"}
+versions=${ET_COMPILE_CHECK_VERSIONS:-"13:bullseye 17:trixie 18:forky"}
 
 work=$(mktemp -d /tmp/event_types_compile.XXXXXX)
 trap 'rm -rf "$work"' EXIT

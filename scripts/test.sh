@@ -6,7 +6,7 @@
 #   - pg_dump / pg_restore round trip (test/dump_restore.sh),
 #   - upgrade path from every older version (test/upgrade.sh),
 #   - eight writers racing on the same events and customers (test/race.sh),
-#   - the C compiled against PostgreSQL 13's and 17's headers (scripts/compile_check.sh).
+#   - the C compiled against PostgreSQL 13's, 17's and 18's headers (scripts/compile_check.sh).
 # Installs missing packages first (scripts/setup.sh). Exits non-zero on any
 # failure; the last line is "tests: N passed, N failed".
 set -euo pipefail

@@ -20,6 +20,14 @@
 #endif
 
 /*
+ * A function that does not return: PG 18 replaced the pg_attribute_noreturn()
+ * suffix with the pg_noreturn prefix, so older versions get the prefix too.
+ */
+#ifndef pg_noreturn
+#define pg_noreturn pg_attribute_noreturn()
+#endif
+
+/*
  * Deepest instance nesting the validator walks.  Deeper documents get a
  * clear error (54001) instead of a stack overflow; jsonb itself allows more.
  */

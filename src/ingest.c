@@ -65,6 +65,7 @@
 #include "json_get.h"
 #include "message.h"
 #include "owner.h"
+#include "pg_compat.h"
 #include "projections/projection.h"
 #include "validator/jsonb_access.h"
 
@@ -313,7 +314,7 @@ FetchLoggedEvent(const char *source, const char *event_id,
 
 	EtPushStatementSnapshot();
 	slot = table_slot_create(rel, NULL);
-	scan = index_beginscan(rel, index, GetActiveSnapshot(), 2, 0);
+	scan = EtIndexBeginScan(rel, index, GetActiveSnapshot(), 2);
 	index_rescan(scan, keys, 2, NULL, 0);
 	found = index_getnext_slot(scan, ForwardScanDirection, slot);
 	if (found)
@@ -483,7 +484,7 @@ HasViolations(const EtErrorList *errors)
 	return false;
 }
 
-static void pg_attribute_noreturn()
+static pg_noreturn void
 RaiseRejection(const char *source, const EtErrorList *errors)
 {
 	StringInfoData detail;

@@ -2,7 +2,7 @@
  *
  * pg_compat.h
  *	  The executor calls whose signatures changed between PostgreSQL 13
- *	  and 17, each behind one spelling.
+ *	  and 18, each behind one spelling.
  *
  * The extension writes its event log and projections through the
  * executor's own routines (direct_write.c, event_log.c,
@@ -16,16 +16,20 @@
  *		 (TU_UpdateIndexes, for summarizing indexes such as BRIN) and
  *		 ExecInsertIndexTuples() gains "onlySummarizing".
  *	 17: CheckValidResultRel() gains the MERGE actions.
+ *	 18: CheckValidResultRel() gains the ON CONFLICT action,
+ *		 ExecCheckIndexConstraints() the TID of a tuple to ignore, and
+ *		 index_beginscan() an instrumentation pointer.
  *
- * PostgreSQL 15 is what CI runs.  The other versions are compile-checked by
- * scripts/compile_check.sh against Debian's server headers; see README,
- * Installation.
+ * PostgreSQL 15 is what the tests run on.  The other versions are
+ * compile-checked by scripts/compile_check.sh against Debian's server
+ * headers; see README, Installation.
  *
  *-------------------------------------------------------------------------
  */
 #ifndef ET_PG_COMPAT_H
 #define ET_PG_COMPAT_H
 
+#include "access/genam.h"
 #include "access/tableam.h"
 #include "executor/executor.h"
 #include "executor/nodeModifyTable.h"
@@ -64,7 +68,11 @@ EtCheckIndexConstraints(ResultRelInfo *rri, TupleTableSlot *slot,
 						EState *estate, ItemPointer conflictTid,
 						List *arbiterIndexes)
 {
-#if PG_VERSION_NUM >= 140000
+#if PG_VERSION_NUM >= 180000
+	/* a check before inserting: no tuple of ours to ignore yet */
+	return ExecCheckIndexConstraints(rri, slot, estate, conflictTid, NULL,
+									 arbiterIndexes);
+#elif PG_VERSION_NUM >= 140000
 	return ExecCheckIndexConstraints(rri, slot, estate, conflictTid,
 									 arbiterIndexes);
 #else
@@ -86,12 +94,26 @@ EtComputeStoredGenerated(ResultRelInfo *rri, EState *estate,
 }
 
 static inline void
-EtCheckValidResultRel(ResultRelInfo *rri, CmdType operation)
+EtCheckValidResultRel(ResultRelInfo *rri, CmdType operation,
+					  OnConflictAction onConflictAction)
 {
-#if PG_VERSION_NUM >= 170000
+#if PG_VERSION_NUM >= 180000
+	CheckValidResultRel(rri, operation, onConflictAction, NIL);
+#elif PG_VERSION_NUM >= 170000
 	CheckValidResultRel(rri, operation, NIL);
 #else
 	CheckValidResultRel(rri, operation);
+#endif
+}
+
+static inline IndexScanDesc
+EtIndexBeginScan(Relation heapRelation, Relation indexRelation,
+				 Snapshot snapshot, int nkeys)
+{
+#if PG_VERSION_NUM >= 180000
+	return index_beginscan(heapRelation, indexRelation, snapshot, NULL, nkeys, 0);
+#else
+	return index_beginscan(heapRelation, indexRelation, snapshot, nkeys, 0);
 #endif
 }
 

@@ -207,8 +207,9 @@ EtProjWriterOpen(const EtProjection *proj)
 	w->rri = makeNode(ResultRelInfo);
 	/* no range table: error messages then name no columns as written */
 	InitResultRelInfo(w->rri, rel, 0, NULL, 0);
-	EtCheckValidResultRel(w->rri, CMD_INSERT);
-	EtCheckValidResultRel(w->rri, CMD_UPDATE);
+	/* what ExecInitModifyTable() checks for INSERT ... ON CONFLICT DO UPDATE */
+	EtCheckValidResultRel(w->rri, CMD_INSERT, ONCONFLICT_UPDATE);
+	EtCheckValidResultRel(w->rri, CMD_UPDATE, ONCONFLICT_NONE);
 	ExecOpenIndices(w->rri, true);
 	w->arbiters = KeyArbiters(w);
 	if (w->arbiters == NIL)

@@ -129,7 +129,7 @@ SchemaLocation(ResInfo *res, const char *pointer, const char *keyword)
 	return psprintf("%s#%s", doc, pointer);
 }
 
-static void pg_attribute_noreturn()
+static pg_noreturn void
 MalformedSchema(ResInfo *res, const char *pointer, const char *keyword,
 				const char *detail)
 {
