@@ -1701,6 +1701,7 @@ EtRegexCompile(const char *pattern, int len, MemoryContext mcxt, char **errmsg)
 {
 	Xlat		x;
 	EtRegex    *re;
+	int			cflags = REG_ADVANCED | REG_NOSUB;
 	int			rc;
 
 	if (!TranslatePattern(&x, pattern, len))
@@ -1742,6 +1743,16 @@ EtRegexCompile(const char *pattern, int len, MemoryContext mcxt, char **errmsg)
 	}
 
 	re->kind = ET_RE_ARE;
+
+	/*
+	 * test() wants no captures (REG_NOSUB), but before PG 14 the engine
+	 * refuses back-references under REG_NOSUB ("invalid backreference
+	 * number"); only back-referenced groups are capturing (are_groups).
+	 */
+#if PG_VERSION_NUM < 140000
+	if (x.are_groups > 0)
+		cflags = REG_ADVANCED;
+#endif
 #if PG_VERSION_NUM >= 160000
 	{
 		/* regex memory is palloc'd in CurrentMemoryContext since PG 16 */
@@ -1749,15 +1760,13 @@ EtRegexCompile(const char *pattern, int len, MemoryContext mcxt, char **errmsg)
 													 ALLOCSET_SMALL_SIZES);
 		MemoryContext old = MemoryContextSwitchTo(re_cxt);
 
-		rc = pg_regcomp(&re->re, x.out, x.olen, REG_ADVANCED | REG_NOSUB,
-						C_COLLATION_OID);
+		rc = pg_regcomp(&re->re, x.out, x.olen, cflags, C_COLLATION_OID);
 		MemoryContextSwitchTo(old);
 		if (rc != REG_OKAY)
 			MemoryContextDelete(re_cxt);
 	}
 #else
-	rc = pg_regcomp(&re->re, x.out, x.olen, REG_ADVANCED | REG_NOSUB,
-					C_COLLATION_OID);
+	rc = pg_regcomp(&re->re, x.out, x.olen, cflags, C_COLLATION_OID);
 #endif
 	XlatFree(&x);
 	if (rc == REG_OKAY)
