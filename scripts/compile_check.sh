@@ -7,9 +7,9 @@
 #
 # The SPEC asks the C code to stay portable to PostgreSQL 13-17, and the
 # executor calls the extension makes changed signature between them and in
-# 18 (src/pg_compat.h).  Only PostgreSQL 15's server can run here, so the
-# other versions are checked by compiling: a wrong guard is a compile error
-# or a warning on the version it is wrong for.  Debian ships server headers
+# 18 (src/pg_compat.h).  Only the servers of 15 and 13 run here (13: see
+# scripts/pg13_test.sh), so the newer versions are checked by compiling: a
+# wrong guard is a compile error or a warning on the version it is wrong for.  Debian ships server headers
 # for 13 (bullseye), 17 (trixie) and 18 (forky, the testing release); 14
 # and 16 are in no Debian release, so the guards at 14 and 16 are compiled
 # on one side each (13 / 15 / 17).

@@ -20,9 +20,9 @@
  *		 ExecCheckIndexConstraints() the TID of a tuple to ignore, and
  *		 index_beginscan() an instrumentation pointer.
  *
- * PostgreSQL 15 is what the tests run on.  The other versions are
- * compile-checked by scripts/compile_check.sh against Debian's server
- * headers; see README, Installation.
+ * The tests run on PostgreSQL 15 and 13 (scripts/pg13_test.sh); 17 and 18
+ * are compile-checked against Debian's server headers
+ * (scripts/compile_check.sh); see README, Installation.
  *
  *-------------------------------------------------------------------------
  */
