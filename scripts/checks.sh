@@ -1,5 +1,5 @@
 # Sourced by the shell test scripts (test/upgrade.sh, test/dump_restore.sh,
-# scripts/sanitize.sh, scripts/coverage.sh, scripts/pg13_test.sh,
+# scripts/sanitize.sh, scripts/coverage.sh, scripts/versions_test.sh,
 # scripts/crash_test.sh): one "PASS: ..." or
 # "FAIL: ..." line per check, counted in $passed and $failed, and
 # "finish NAME" for the script's closing "NAME: N passed, N failed" line

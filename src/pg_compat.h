@@ -20,9 +20,8 @@
  *		 ExecCheckIndexConstraints() the TID of a tuple to ignore, and
  *		 index_beginscan() an instrumentation pointer.
  *
- * The tests run on PostgreSQL 15 and 13 (scripts/pg13_test.sh); 17 and 18
- * are compile-checked against Debian's server headers
- * (scripts/compile_check.sh); see README, Installation.
+ * The tests run on PostgreSQL 15, and on 13, 17 and 18 through
+ * scripts/versions_test.sh; 14 and 16 are in no Debian release.
  *
  *-------------------------------------------------------------------------
  */
