@@ -49,7 +49,9 @@ script_name=versions
 
 pg15=/usr/lib/postgresql/15
 base_path=$PATH
-base_pgoptions="${PGOPTIONS:-} -c client_min_messages=warning -c jit=off"
+# as scripts/test.sh: every built-in verdict decided by the generated C and by
+# evaluate.c, an ERROR where they differ
+base_pgoptions="${PGOPTIONS:-} -c client_min_messages=warning -c jit=off -c event_types.generated_validators=verify"
 
 # major -> Debian release, and how its programs run here
 declare -A release=([13]=bullseye [17]=trixie [18]=forky)
