@@ -38,7 +38,7 @@
 # Needs root (the clusters run as user postgres) and what scripts/test.sh
 # needs.  The last line is "versions: N passed, N failed".
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 fuzz_cases=${VERSIONS_FUZZ_CASES:-2000}
 fuzz_seed=${VERSIONS_FUZZ_SEED:-$(date +%s)}
@@ -207,7 +207,8 @@ run_version() {
 	fi
 }
 
-for major in ${*:-13 17 18}; do
+[ $# -gt 0 ] || set -- 13 17 18
+for major in "$@"; do
 	if [ -z "${release[$major]:-}" ]; then
 		fail "no Debian release known for PostgreSQL $major"
 		continue
