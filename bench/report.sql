@@ -57,6 +57,14 @@ FROM bench_result f
 JOIN bench_result p ON p.section = 'pipeline' AND p.kind = f.kind AND p.method = 'plain table with primary key'
 JOIN bench_result i ON i.section = 'pipeline' AND i.kind = f.kind AND i.method = 'event_types.inbox'
 WHERE f.section = 'pipeline' AND f.method = 'write floor';
+SELECT '';
+SELECT format('Key floor: the same rows with only their primary keys (the unique keys SPEC.md names; no index for '
+	'analysts'' queries) take %s× the plain insert (%s events/s). No implementation that stores these rows '
+	'can go below it.',
+	round((k.seconds / p.seconds)::numeric, 2), round(k.events / k.seconds))
+FROM bench_result k
+JOIN bench_result p ON p.section = 'pipeline' AND p.kind = k.kind AND p.method = 'plain table with primary key'
+WHERE k.section = 'pipeline' AND k.method = 'key floor';
 
 SELECT '';
 SELECT '### Memory (one statement, fresh session each)';
@@ -101,6 +109,12 @@ SELECT 'BENCH ' || jsonb_build_object(
 		FROM bench_result f JOIN bench_result p ON p.section = 'pipeline' AND p.kind = f.kind
 			AND p.method = 'plain table with primary key'
 		WHERE f.section = 'pipeline' AND f.method = 'write floor'),
+	'key_floor_vs_plain', (SELECT round((k.seconds / p.seconds)::numeric, 3)
+		FROM bench_result k JOIN bench_result p ON p.section = 'pipeline' AND p.kind = k.kind
+			AND p.method = 'plain table with primary key'
+		WHERE k.section = 'pipeline' AND k.method = 'key floor'),
+	'key_floor_events_per_s', (SELECT round(k.events / k.seconds) FROM bench_result k
+		WHERE k.section = 'pipeline' AND k.method = 'key floor'),
 	'concurrency', (SELECT jsonb_object_agg(kind, jsonb_build_object('per_s', round(rows / seconds), 'failed', note))
 		FROM bench_result WHERE section = 'concurrency'),
 	'growth_us_per_event', (SELECT jsonb_object_agg(method, round((seconds / rows * 1e6)::numeric, 1))
