@@ -49,22 +49,22 @@ FROM bench_result p JOIN bench_result i ON i.section = p.section AND i.kind = p.
 	AND i.method = 'event_types.inbox'
 WHERE p.section = 'pipeline' AND p.method = 'plain table with primary key' ORDER BY p.kind;
 SELECT '';
-SELECT format('Write floor: inserting the rows the pipeline stores (inbox, event log, projections, with their indexes) directly, '
-	'without any processing, takes %s× the plain insert (%s events/s); event_types.inbox (INSERT ... SELECT) takes %s× the floor.',
-	round((f.seconds / p.seconds)::numeric, 2), round(f.events / f.seconds),
-	round((i.seconds / f.seconds)::numeric, 2))
-FROM bench_result f
-JOIN bench_result p ON p.section = 'pipeline' AND p.kind = f.kind AND p.method = 'plain table with primary key'
-JOIN bench_result i ON i.section = 'pipeline' AND i.kind = f.kind AND i.method = 'event_types.inbox'
-WHERE f.section = 'pipeline' AND f.method = 'write floor';
+SELECT 'Floors: the rows the pipeline stores, written directly from copies of its final rows, with no validation, '
+	'extraction or merging. The write floor keeps all their indexes; the key floor only their primary keys (the unique '
+	'keys SPEC.md names, no index for analysts'' queries), so no implementation that stores these rows can load faster. '
+	'COPY floors read the inbox rows from a file, parsing each payload once as the pipeline does.';
 SELECT '';
-SELECT format('Key floor: the same rows with only their primary keys (the unique keys SPEC.md names; no index for '
-	'analysts'' queries) take %s× the plain insert (%s events/s). No implementation that stores these rows '
-	'can go below it.',
-	round((k.seconds / p.seconds)::numeric, 2), round(k.events / k.seconds))
-FROM bench_result k
-JOIN bench_result p ON p.section = 'pipeline' AND p.kind = k.kind AND p.method = 'plain table with primary key'
-WHERE k.section = 'pipeline' AND k.method = 'key floor';
+SELECT '| load | write floor × plain | write floor events/s | key floor × plain | key floor events/s | event_types.inbox × write floor | event_types.inbox × key floor |';
+SELECT '|---|---|---|---|---|---|---|';
+SELECT format('| %s | %s | %s | %s | %s | %s | %s |', p.kind,
+	round((w.seconds / p.seconds)::numeric, 2), round(w.events / w.seconds),
+	round((k.seconds / p.seconds)::numeric, 2), round(k.events / k.seconds),
+	round((i.seconds / w.seconds)::numeric, 2), round((i.seconds / k.seconds)::numeric, 2))
+FROM bench_result p
+JOIN bench_result w ON w.section = p.section AND w.kind = p.kind AND w.method = 'write floor'
+JOIN bench_result k ON k.section = p.section AND k.kind = p.kind AND k.method = 'key floor'
+JOIN bench_result i ON i.section = p.section AND i.kind = p.kind AND i.method = 'event_types.inbox'
+WHERE p.section = 'pipeline' AND p.method = 'plain table with primary key' ORDER BY p.kind;
 
 SELECT '';
 SELECT '### Memory (one statement, fresh session each)';
@@ -101,20 +101,15 @@ SELECT 'BENCH ' || jsonb_build_object(
 		'cost_vs_postgres_json_schema', round(((ours_s - plain_s) / nullif(pjs_s - plain_s, 0))::numeric, 5)))
 		FROM v),
 	'pipeline', (SELECT jsonb_object_agg(p.kind, jsonb_build_object(
-		'events_per_s', round(i.events / i.seconds), 'vs_plain', round((i.seconds / p.seconds)::numeric, 3)))
-		FROM bench_result p JOIN bench_result i ON i.section = p.section AND i.kind = p.kind
-			AND i.method = 'event_types.inbox'
+		'events_per_s', round(i.events / i.seconds), 'vs_plain', round((i.seconds / p.seconds)::numeric, 3),
+		'write_floor_vs_plain', round((w.seconds / p.seconds)::numeric, 3),
+		'key_floor_vs_plain', round((k.seconds / p.seconds)::numeric, 3),
+		'key_floor_events_per_s', round(k.events / k.seconds)))
+		FROM bench_result p
+		JOIN bench_result i ON i.section = p.section AND i.kind = p.kind AND i.method = 'event_types.inbox'
+		JOIN bench_result w ON w.section = p.section AND w.kind = p.kind AND w.method = 'write floor'
+		JOIN bench_result k ON k.section = p.section AND k.kind = p.kind AND k.method = 'key floor'
 		WHERE p.section = 'pipeline' AND p.method = 'plain table with primary key'),
-	'write_floor_vs_plain', (SELECT round((f.seconds / p.seconds)::numeric, 3)
-		FROM bench_result f JOIN bench_result p ON p.section = 'pipeline' AND p.kind = f.kind
-			AND p.method = 'plain table with primary key'
-		WHERE f.section = 'pipeline' AND f.method = 'write floor'),
-	'key_floor_vs_plain', (SELECT round((k.seconds / p.seconds)::numeric, 3)
-		FROM bench_result k JOIN bench_result p ON p.section = 'pipeline' AND p.kind = k.kind
-			AND p.method = 'plain table with primary key'
-		WHERE k.section = 'pipeline' AND k.method = 'key floor'),
-	'key_floor_events_per_s', (SELECT round(k.events / k.seconds) FROM bench_result k
-		WHERE k.section = 'pipeline' AND k.method = 'key floor'),
 	'concurrency', (SELECT jsonb_object_agg(kind, jsonb_build_object('per_s', round(rows / seconds), 'failed', note))
 		FROM bench_result WHERE section = 'concurrency'),
 	'growth_us_per_event', (SELECT jsonb_object_agg(method, round((seconds / rows * 1e6)::numeric, 1))
