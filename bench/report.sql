@@ -55,17 +55,14 @@ SELECT 'Floors: the rows the pipeline stores, written directly from copies of it
 SELECT '';
 SELECT '| load | floor | indexes | floor × plain | floor events/s | event_types.inbox × floor |';
 SELECT '|---|---|---|---|---|---|';
-SELECT format('| %s | %s | %s | %s | %s | %s |', p.kind, f.method,
-	CASE f.method WHEN 'write floor' THEN 'all of the extension''s'
-		WHEN 'SPEC floor' THEN 'primary keys; events (event_type, occurred_at) and (entity_id)'
-		ELSE 'primary keys only' END,
+SELECT format('| %s | %s | %s | %s | %s | %s |', p.kind, f.method, f.note,
 	round((f.seconds / p.seconds)::numeric, 2), round(f.events / f.seconds),
 	round((i.seconds / f.seconds)::numeric, 2))
 FROM bench_result p
 JOIN bench_result f ON f.section = p.section AND f.kind = p.kind AND f.method LIKE '% floor'
 JOIN bench_result i ON i.section = p.section AND i.kind = p.kind AND i.method = 'event_types.inbox'
 WHERE p.section = 'pipeline' AND p.method = 'plain table with primary key'
-ORDER BY p.kind, f.seconds DESC;
+ORDER BY p.kind, array_position(ARRAY['write floor', 'SPEC floor', 'key floor'], f.method);
 
 SELECT '';
 SELECT '### Memory (one statement, fresh session each)';
